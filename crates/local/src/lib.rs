@@ -1,0 +1,109 @@
+//! The local system of Choreoscope: an AWS-compatible endpoint on loopback.
+//!
+//! It speaks the AWS JSON protocols, so the AWS SDKs and the `aws` CLI work
+//! against it unchanged, and keeps its state in SQLite so nothing accepted is
+//! lost across a restart. Today it serves EventBridge (buses, rules, targets,
+//! PutEvents, bus logs) and the part of CloudWatch Logs bus logs are read
+//! with.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use choreoscope_local::{Config, LocalSystem};
+//!
+//! let system = LocalSystem::start(Config::new("/tmp/choreoscope").with_port(0)).await?;
+//! println!("aws --endpoint-url {} events list-event-buses", system.endpoint_url());
+//! system.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+pub mod clock;
+pub mod config;
+pub mod eventbridge;
+pub mod logs;
+pub mod protocol;
+mod server;
+mod shared;
+pub mod store;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+pub use config::Config;
+use shared::Shared;
+use store::{Store, StoreError};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Why a local system could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The store could not be opened.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The default bus could not be created.
+    #[error("cannot initialise the store: {0}")]
+    Init(#[from] rusqlite::Error),
+    /// The port could not be bound.
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        /// The port asked for.
+        port: u16,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A running local system. Dropping it leaves the server running until the
+/// runtime ends; call [`LocalSystem::shutdown`] to stop it cleanly.
+pub struct LocalSystem {
+    addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    server: JoinHandle<()>,
+}
+
+impl LocalSystem {
+    /// Opens the store and starts serving on `127.0.0.1`.
+    pub async fn start(config: Config) -> Result<Self, StartError> {
+        let store = Arc::new(Store::open(&config.data_dir)?);
+        let shared = Arc::new(Shared::new(&config, store));
+        eventbridge::buses::ensure_default(&shared)?;
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
+            .await
+            .map_err(|source| StartError::Bind {
+                port: config.port,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            port: config.port,
+            source,
+        })?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = server::router(shared);
+        let server = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(error) = serve.await {
+                tracing::error!(%error, "local system server stopped");
+            }
+        });
+        tracing::info!(%addr, data_dir = %config.data_dir.display(), "local system listening");
+        Ok(Self { addr, stop, server })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:<port>`: what to give an SDK or the `aws` CLI as endpoint URL.
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting requests, finishes those under way, and returns.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        let _ = self.server.await;
+    }
+}

@@ -1,0 +1,17 @@
+//! Shared types of Choreoscope.
+//!
+//! Everything that crosses the Tauri bridge between the desktop shell and the
+//! web UI is declared here once. The TypeScript declarations in
+//! `ui/src/bindings/` are generated from these types by `ts-rs` when this
+//! crate's tests run (`cargo test -p choreoscope-model`), so the two sides
+//! cannot drift apart.
+
+mod connection;
+mod error;
+mod event;
+mod topology;
+
+pub use connection::{ConnectionInfo, ConnectionMode};
+pub use error::AppError;
+pub use event::{BusEvent, EventPage, PutEventOutcome};
+pub use topology::{Edge, EdgeKind, Node, NodeKind, TargetKind, Topology};
