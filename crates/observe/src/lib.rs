@@ -1,0 +1,111 @@
+//! Choreoscope's data layer: everything the dashboard shows, read through the
+//! AWS SDK clients, so it works the same against AWS and against the bundled
+//! local system.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), choreoscope_observe::ObserveError> {
+//! use choreoscope_observe::{Connection, Observer};
+//!
+//! let observer = Observer::connect(Connection::Local {
+//!     endpoint_url: "http://127.0.0.1:4599".into(),
+//!     region: "us-east-1".into(),
+//! })
+//! .await;
+//! let topology = observer.topology().await?;
+//! println!("{} nodes, {} edges", topology.nodes.len(), topology.edges.len());
+//! # Ok(()) }
+//! ```
+
+pub mod bus_log;
+mod connection;
+mod error;
+mod events;
+mod graph;
+mod inventory;
+pub mod provision;
+
+pub use connection::Connection;
+pub use error::{ObserveError, Result};
+pub use events::EventTail;
+pub use graph::ChoreographyGraph;
+pub use inventory::{BusInfo, Inventory, RuleInfo, TargetInfo};
+
+use aws_sdk_eventbridge::types::PutEventsRequestEntry;
+use choreoscope_model::{ConnectionInfo, PutEventOutcome, Topology};
+
+/// The dashboard's view of one connection: the AWS SDK clients for it.
+#[derive(Debug, Clone)]
+pub struct Observer {
+    info: ConnectionInfo,
+    eventbridge: aws_sdk_eventbridge::Client,
+    logs: aws_sdk_cloudwatchlogs::Client,
+}
+
+impl Observer {
+    /// Builds the clients of a connection. Nothing is sent yet.
+    pub async fn connect(connection: Connection) -> Self {
+        let sdk = connection.sdk_config().await;
+        Self {
+            info: connection.info(&sdk),
+            eventbridge: aws_sdk_eventbridge::Client::new(&sdk),
+            logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
+        }
+    }
+
+    /// The connection, as shown to the user.
+    pub fn info(&self) -> &ConnectionInfo {
+        &self.info
+    }
+
+    /// The EventBridge client.
+    pub fn eventbridge(&self) -> &aws_sdk_eventbridge::Client {
+        &self.eventbridge
+    }
+
+    /// The CloudWatch Logs client.
+    pub fn logs(&self) -> &aws_sdk_cloudwatchlogs::Client {
+        &self.logs
+    }
+
+    /// Reads buses, rules and targets.
+    pub async fn inventory(&self) -> Result<Inventory> {
+        Inventory::read(&self.eventbridge).await
+    }
+
+    /// The choreography graph as the UI receives it.
+    pub async fn topology(&self) -> Result<Topology> {
+        Ok(ChoreographyGraph::build(&self.inventory().await?).to_topology())
+    }
+
+    /// Puts one event on a bus with PutEvents.
+    pub async fn put_event(
+        &self,
+        bus: &str,
+        source: &str,
+        detail_type: &str,
+        detail: &serde_json::Value,
+    ) -> Result<PutEventOutcome> {
+        let entry = PutEventsRequestEntry::builder()
+            .event_bus_name(bus)
+            .source(source)
+            .detail_type(detail_type)
+            .detail(detail.to_string())
+            .build();
+        let output = self
+            .eventbridge
+            .put_events()
+            .entries(entry)
+            .send()
+            .await
+            .map_err(|e| ObserveError::from_sdk("PutEvents", e))?;
+        let result = output.entries().first().ok_or_else(|| ObserveError::Invalid("PutEvents returned no entry".into()))?;
+        match result.event_id() {
+            Some(id) => Ok(PutEventOutcome { event_id: id.to_owned(), bus_name: bus.to_owned() }),
+            None => Err(ObserveError::Service {
+                operation: "PutEvents",
+                code: result.error_code().unwrap_or("Unknown").to_owned(),
+                message: result.error_message().unwrap_or("the event was not accepted").to_owned(),
+            }),
+        }
+    }
+}
