@@ -30,9 +30,7 @@ pub struct ManualClock {
 impl ManualClock {
     /// A clock standing at `now_ms`.
     pub fn at(now_ms: i64) -> Arc<Self> {
-        Arc::new(Self {
-            now_ms: AtomicI64::new(now_ms),
-        })
+        Arc::new(Self { now_ms: AtomicI64::new(now_ms) })
     }
 
     /// Moves the clock forward by `ms` milliseconds.
@@ -50,8 +48,7 @@ impl Clock for ManualClock {
 /// Formats epoch milliseconds as RFC 3339 in UTC with whole seconds, as
 /// EventBridge writes an event's `time` (`2026-11-22T13:47:51Z`).
 pub fn rfc3339_seconds(ms: i64) -> String {
-    let format =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
     time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
         .ok()
         .and_then(|t| t.format(&format).ok())

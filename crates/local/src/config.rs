@@ -48,8 +48,7 @@ impl Config {
     /// The platform's data folder for Choreoscope's local system
     /// (`~/.local/share/choreoscope/local` on Linux).
     pub fn default_data_dir() -> Option<PathBuf> {
-        directories::ProjectDirs::from("dev", "Choreoscope", "choreoscope")
-            .map(|dirs| dirs.data_dir().join("local"))
+        directories::ProjectDirs::from("dev", "Choreoscope", "choreoscope").map(|dirs| dirs.data_dir().join("local"))
     }
 }
 

@@ -69,14 +69,8 @@ impl LocalSystem {
         eventbridge::buses::ensure_default(&shared)?;
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
             .await
-            .map_err(|source| StartError::Bind {
-                port: config.port,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind {
-            port: config.port,
-            source,
-        })?;
+            .map_err(|source| StartError::Bind { port: config.port, source })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind { port: config.port, source })?;
         let (stop, stopped) = oneshot::channel::<()>();
         let app = server::router(shared);
         let server = tokio::spawn(async move {

@@ -23,11 +23,7 @@ pub struct AwsError {
 impl AwsError {
     /// A client error (HTTP 400) with AWS's code and message.
     pub fn client(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status: 400,
-            code,
-            message: message.into(),
-        }
+        Self { status: 400, code, message: message.into() }
     }
 
     /// `ValidationException`.
@@ -47,11 +43,7 @@ impl AwsError {
 
     /// `InternalException` (HTTP 500): a fault of the local system, not the caller.
     pub fn internal(message: impl Into<String>) -> Self {
-        Self {
-            status: 500,
-            code: "InternalException",
-            message: message.into(),
-        }
+        Self { status: 500, code: "InternalException", message: message.into() }
     }
 
     /// The request body is not the JSON the operation takes.
@@ -61,10 +53,7 @@ impl AwsError {
 
     /// The `X-Amz-Target` names no operation this service has.
     pub fn unknown_operation(target: &str) -> Self {
-        Self::client(
-            "UnknownOperationException",
-            format!("Operation {target} is not supported by this endpoint."),
-        )
+        Self::client("UnknownOperationException", format!("Operation {target} is not supported by this endpoint."))
     }
 
     /// AWS's wording for a field that failed one constraint:
@@ -113,15 +102,9 @@ pub type OpResult = Result<Value, AwsError>;
 
 /// Reads an operation's input; an empty body counts as `{}`, as AWS allows.
 pub fn parse_input<T: DeserializeOwned>(body: &[u8]) -> Result<T, AwsError> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}".as_slice()
-    } else {
-        body
-    };
+    let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { body };
     serde_json::from_slice(body).map_err(|error| {
-        AwsError::serialization(format!(
-            "The request body could not be read as the operation's input: {error}"
-        ))
+        AwsError::serialization(format!("The request body could not be read as the operation's input: {error}"))
     })
 }
 
@@ -146,10 +129,7 @@ pub fn respond(version: JsonVersion, request_id: &str, result: OpResult) -> Resp
         }
     };
     let mut headers = HeaderMap::new();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(version.content_type()),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(version.content_type()));
     if let Ok(id) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", id);
     }
@@ -185,11 +165,8 @@ mod tests {
 
     #[test]
     fn constraint_message_is_in_aws_words() {
-        let error = AwsError::constraint(
-            "!@#",
-            "targets.1.member.id",
-            "Member must have length less than or equal to 64",
-        );
+        let error =
+            AwsError::constraint("!@#", "targets.1.member.id", "Member must have length less than or equal to 64");
         assert_eq!(
             error.message,
             "1 validation error detected: Value '!@#' at 'targets.1.member.id' failed to satisfy constraint: Member must have length less than or equal to 64"

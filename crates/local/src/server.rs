@@ -40,17 +40,10 @@ async fn health(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
 
 async fn dispatch(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let target = headers
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let Some((service, operation)) = target.split_once('.') else {
         let error = if target.is_empty() {
-            AwsError::client(
-                "UnknownOperationException",
-                "Missing X-Amz-Target header: the operation to run.",
-            )
+            AwsError::client("UnknownOperationException", "Missing X-Amz-Target header: the operation to run.")
         } else {
             AwsError::unknown_operation(&target)
         };
@@ -62,20 +55,12 @@ async fn dispatch(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: B
     let result = tokio::task::spawn_blocking({
         let request_id = request_id.clone();
         move || match service.as_str() {
-            eventbridge::TARGET_PREFIX => {
-                eventbridge::handle(&shared, &operation, &body, &request_id)
-            }
+            eventbridge::TARGET_PREFIX => eventbridge::handle(&shared, &operation, &body, &request_id),
             logs::TARGET_PREFIX => logs::handle(&shared, &operation, &body),
-            _ => Err(AwsError::unknown_operation(&format!(
-                "{service}.{operation}"
-            ))),
+            _ => Err(AwsError::unknown_operation(&format!("{service}.{operation}"))),
         }
     })
     .await
-    .unwrap_or_else(|join_error| {
-        Err(AwsError::internal(format!(
-            "The request handler failed: {join_error}"
-        )))
-    });
+    .unwrap_or_else(|join_error| Err(AwsError::internal(format!("The request handler failed: {join_error}"))));
     respond(JsonVersion::V1_1, &request_id, result)
 }

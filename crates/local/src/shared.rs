@@ -32,9 +32,6 @@ impl Shared {
 
     /// `arn:aws:<service>:<region>:<account>:<resource>`.
     pub fn arn(&self, service: &str, resource: &str) -> String {
-        format!(
-            "arn:aws:{service}:{}:{}:{resource}",
-            self.region, self.account_id
-        )
+        format!("arn:aws:{service}:{}:{}:{resource}", self.region, self.account_id)
     }
 }

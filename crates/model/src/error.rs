@@ -18,10 +18,7 @@ pub struct AppError {
 impl AppError {
     /// An error with a message and no AWS code.
     pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            code: None,
-        }
+        Self { message: message.into(), code: None }
     }
 }
 

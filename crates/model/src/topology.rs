@@ -75,15 +75,10 @@ impl TargetKind {
             // Log group names contain slashes; a trailing `:*` is not part of the name.
             return group.strip_suffix(":*").unwrap_or(group);
         }
-        let resource = [
-            "function:",
-            "stateMachine:",
-            "event-bus/",
-            "api-destination/",
-        ]
-        .iter()
-        .find_map(|prefix| resource.strip_prefix(prefix))
-        .unwrap_or(resource);
+        let resource = ["function:", "stateMachine:", "event-bus/", "api-destination/"]
+            .iter()
+            .find_map(|prefix| resource.strip_prefix(prefix))
+            .unwrap_or(resource);
         // Drop qualifiers: `charge:live`, `notify/uuid`.
         resource.split([':', '/']).next().unwrap_or(resource)
     }
@@ -175,27 +170,12 @@ mod tests {
     #[test]
     fn target_kinds_are_read_from_arns() {
         let cases = [
-            (
-                "arn:aws:lambda:us-east-1:1:function:f",
-                TargetKind::Function,
-            ),
+            ("arn:aws:lambda:us-east-1:1:function:f", TargetKind::Function),
             ("arn:aws:sqs:us-east-1:1:q", TargetKind::Queue),
-            (
-                "arn:aws:events:us-east-1:1:event-bus/b",
-                TargetKind::EventBus,
-            ),
-            (
-                "arn:aws:events:us-east-1:1:api-destination/d/1",
-                TargetKind::ApiDestination,
-            ),
-            (
-                "arn:aws:logs:us-east-1:1:log-group:/aws/events/x",
-                TargetKind::LogGroup,
-            ),
-            (
-                "arn:aws:states:us-east-1:1:stateMachine:sm",
-                TargetKind::StateMachine,
-            ),
+            ("arn:aws:events:us-east-1:1:event-bus/b", TargetKind::EventBus),
+            ("arn:aws:events:us-east-1:1:api-destination/d/1", TargetKind::ApiDestination),
+            ("arn:aws:logs:us-east-1:1:log-group:/aws/events/x", TargetKind::LogGroup),
+            ("arn:aws:states:us-east-1:1:stateMachine:sm", TargetKind::StateMachine),
             ("arn:aws:sns:us-east-1:1:topic", TargetKind::Other),
             ("not an arn", TargetKind::Other),
         ];
@@ -210,18 +190,9 @@ mod tests {
             ("arn:aws:lambda:us-east-1:1:function:charge:live", "charge"),
             ("arn:aws:sqs:us-east-1:1:orders-dlq", "orders-dlq"),
             ("arn:aws:events:us-east-1:1:event-bus/partners", "partners"),
-            (
-                "arn:aws:events:us-east-1:1:api-destination/notify/abc",
-                "notify",
-            ),
-            (
-                "arn:aws:logs:us-east-1:1:log-group:/aws/events/all:*",
-                "/aws/events/all",
-            ),
-            (
-                "arn:aws:states:us-east-1:1:stateMachine:order-fulfilment",
-                "order-fulfilment",
-            ),
+            ("arn:aws:events:us-east-1:1:api-destination/notify/abc", "notify"),
+            ("arn:aws:logs:us-east-1:1:log-group:/aws/events/all:*", "/aws/events/all"),
+            ("arn:aws:states:us-east-1:1:stateMachine:order-fulfilment", "order-fulfilment"),
         ];
         for (arn, name) in cases {
             assert_eq!(TargetKind::resource_name(arn), name, "{arn}");
@@ -232,11 +203,7 @@ mod tests {
     fn topology_serialises_in_camel_case() {
         let mut node = Node::new("rule/default/r", NodeKind::Rule, "r");
         node.event_pattern = Some(r#"{"source":["shop"]}"#.into());
-        let json = serde_json::to_value(Topology {
-            nodes: vec![node],
-            edges: vec![],
-        })
-        .expect("serialisable");
+        let json = serde_json::to_value(Topology { nodes: vec![node], edges: vec![] }).expect("serialisable");
         assert_eq!(json["nodes"][0]["kind"], "rule");
         assert_eq!(json["nodes"][0]["eventPattern"], r#"{"source":["shop"]}"#);
     }

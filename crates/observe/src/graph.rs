@@ -39,11 +39,8 @@ impl ChoreographyGraph {
                 graph.add_edge(&bus.arn.clone(), rule_index, EdgeKind::BusToRule);
             }
             for target in &rule.targets {
-                let mut node = Node::new(
-                    target.arn.clone(),
-                    NodeKind::Target,
-                    TargetKind::resource_name(&target.arn).to_owned(),
-                );
+                let mut node =
+                    Node::new(target.arn.clone(), NodeKind::Target, TargetKind::resource_name(&target.arn).to_owned());
                 node.arn = Some(target.arn.clone());
                 node.target_kind = Some(TargetKind::from_arn(&target.arn));
                 let target_index = graph.add_node(node);

@@ -72,7 +72,8 @@ impl Inventory {
     }
 }
 
-async fn list_buses(client: &Client) -> Result<Vec<BusInfo>> {
+/// Every bus, following every page.
+pub async fn list_buses(client: &Client) -> Result<Vec<BusInfo>> {
     let mut buses = Vec::new();
     let mut token = None;
     loop {
@@ -84,7 +85,11 @@ async fn list_buses(client: &Client) -> Result<Vec<BusInfo>> {
             .map_err(|e| ObserveError::from_sdk("ListEventBuses", e))?;
         for bus in page.event_buses() {
             let (Some(name), Some(arn)) = (bus.name(), bus.arn()) else { continue };
-            buses.push(BusInfo { name: name.to_owned(), arn: arn.to_owned(), description: bus.description().map(Into::into) });
+            buses.push(BusInfo {
+                name: name.to_owned(),
+                arn: arn.to_owned(),
+                description: bus.description().map(Into::into),
+            });
         }
         token = page.next_token().map(ToOwned::to_owned);
         if token.is_none() {

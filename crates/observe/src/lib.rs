@@ -72,6 +72,11 @@ impl Observer {
         Inventory::read(&self.eventbridge).await
     }
 
+    /// The names of every bus.
+    pub async fn bus_names(&self) -> Result<Vec<String>> {
+        Ok(inventory::list_buses(&self.eventbridge).await?.into_iter().map(|bus| bus.name).collect())
+    }
+
     /// The choreography graph as the UI receives it.
     pub async fn topology(&self) -> Result<Topology> {
         Ok(ChoreographyGraph::build(&self.inventory().await?).to_topology())
@@ -98,7 +103,8 @@ impl Observer {
             .send()
             .await
             .map_err(|e| ObserveError::from_sdk("PutEvents", e))?;
-        let result = output.entries().first().ok_or_else(|| ObserveError::Invalid("PutEvents returned no entry".into()))?;
+        let result =
+            output.entries().first().ok_or_else(|| ObserveError::Invalid("PutEvents returned no entry".into()))?;
         match result.event_id() {
             Some(id) => Ok(PutEventOutcome { event_id: id.to_owned(), bus_name: bus.to_owned() }),
             None => Err(ObserveError::Service {

@@ -102,7 +102,8 @@ async fn create_bus(client: &Client, bus: &BusSpec) -> Result<()> {
         }
     }
     if let Some(level) = &bus.log_level {
-        let log_config = LogConfig::builder().level(Level::from(level.as_str())).include_detail(IncludeDetail::Full).build();
+        let log_config =
+            LogConfig::builder().level(Level::from(level.as_str())).include_detail(IncludeDetail::Full).build();
         client
             .update_event_bus()
             .name(&bus.name)
@@ -137,7 +138,9 @@ async fn put_rule(client: &Client, rule: &RuleSpec) -> Result<()> {
                 .id(&t.id)
                 .arn(&t.arn)
                 .set_input_path(t.input_path.clone())
-                .set_dead_letter_config(t.dead_letter_arn.as_ref().map(|arn| DeadLetterConfig::builder().arn(arn).build()))
+                .set_dead_letter_config(
+                    t.dead_letter_arn.as_ref().map(|arn| DeadLetterConfig::builder().arn(arn).build()),
+                )
                 .build()
                 .map_err(|e| ObserveError::Invalid(format!("target {} of rule {}: {e}", t.id, rule.name)))
         })

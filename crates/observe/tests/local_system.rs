@@ -11,11 +11,8 @@ const SAMPLE: &str = include_str!("../../../assets/sample-topology.json");
 async fn seeded() -> (LocalSystem, Observer, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let system = LocalSystem::start(Config::new(dir.path()).with_port(0)).await.expect("local system starts");
-    let observer = Observer::connect(Connection::Local {
-        endpoint_url: system.endpoint_url(),
-        region: "us-east-1".into(),
-    })
-    .await;
+    let observer =
+        Observer::connect(Connection::Local { endpoint_url: system.endpoint_url(), region: "us-east-1".into() }).await;
     let file = TopologyFile::parse(SAMPLE, "us-east-1", "123456789012").expect("sample topology parses");
     file.apply(observer.eventbridge()).await.expect("sample topology applies");
     (system, observer, dir)
@@ -26,8 +23,7 @@ async fn the_sample_topology_becomes_the_graph() {
     let (system, observer, _dir) = seeded().await;
     let topology = observer.topology().await.expect("topology");
     let labels = |kind| {
-        let mut labels: Vec<_> =
-            topology.nodes.iter().filter(|n| n.kind == kind).map(|n| n.label.as_str()).collect();
+        let mut labels: Vec<_> = topology.nodes.iter().filter(|n| n.kind == kind).map(|n| n.label.as_str()).collect();
         labels.sort();
         labels
     };
@@ -38,11 +34,18 @@ async fn the_sample_topology_becomes_the_graph() {
     );
     assert_eq!(
         labels(NodeKind::Target),
-        ["build-sales-report", "charge-payment", "notify-customer", "order-analytics", "order-fulfilment", "/aws/events/orders-audit"]
-            .into_iter()
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect::<Vec<_>>()
+        [
+            "build-sales-report",
+            "charge-payment",
+            "notify-customer",
+            "order-analytics",
+            "order-fulfilment",
+            "/aws/events/orders-audit"
+        ]
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
     );
     // Cross-bus routing: the rule's target is the orders bus node itself.
     let orders_bus = "arn:aws:events:us-east-1:123456789012:event-bus/orders";

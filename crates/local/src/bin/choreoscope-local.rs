@@ -28,22 +28,20 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "choreoscope_local=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "choreoscope_local=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
     let data_dir = match args.data_dir {
         Some(dir) => dir,
-        None => Config::default_data_dir()
-            .context("no data folder could be found for this platform; pass --data-dir")?,
+        None => {
+            Config::default_data_dir().context("no data folder could be found for this platform; pass --data-dir")?
+        }
     };
     let mut config = Config::new(data_dir).with_port(args.port);
     config.region = args.region;
-    let system = LocalSystem::start(config)
-        .await
-        .context("the local system could not start")?;
+    let system = LocalSystem::start(config).await.context("the local system could not start")?;
     // One line on stdout, so scripts and tests can read the endpoint.
     println!("choreoscope-local listening on {}", system.endpoint_url());
     stopped().await?;

@@ -83,10 +83,7 @@ pub fn write(
         .filter(|record| record.level <= threshold)
         .map(|record| {
             let mut details = record.details;
-            if full
-                && let (Some(details), Value::Object(extra)) =
-                    (details.as_object_mut(), record.full_details)
-            {
+            if full && let (Some(details), Value::Object(extra)) = (details.as_object_mut(), record.full_details) {
                 details.extend(extra);
             }
             let message = json!({

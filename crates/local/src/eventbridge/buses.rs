@@ -117,10 +117,7 @@ pub(super) struct CreateInput {
 pub(super) fn create(shared: &Shared, input: CreateInput) -> OpResult {
     let name = required(&input.name, "name")?;
     check_name(name, "name", 256, true)?;
-    let log = input.log_config.unwrap_or(LogConfig {
-        include_detail: None,
-        level: None,
-    });
+    let log = input.log_config.unwrap_or(LogConfig { include_detail: None, level: None });
     validate_log_config(&log)?;
     let now = shared.clock.now_ms();
     let inserted = shared.store.conn().execute(
@@ -135,9 +132,7 @@ pub(super) fn create(shared: &Shared, input: CreateInput) -> OpResult {
         ],
     )?;
     if inserted == 0 {
-        return Err(AwsError::already_exists(format!(
-            "Event bus {name} already exists."
-        )));
+        return Err(AwsError::already_exists(format!("Event bus {name} already exists.")));
     }
     let mut json = serde_json::json!({ "EventBusArn": bus_arn(shared, name) });
     if let Some(description) = input.description {
@@ -178,11 +173,7 @@ pub(super) fn list(shared: &Shared, input: ListInput) -> OpResult {
     )?;
     let names: Vec<String> = statement
         .query_map(
-            params![
-                input.name_prefix.unwrap_or_default(),
-                input.next_token.unwrap_or_default(),
-                limit + 1
-            ],
+            params![input.name_prefix.unwrap_or_default(), input.next_token.unwrap_or_default(), limit + 1],
             |row| row.get(0),
         )?
         .collect::<Result<_, _>>()?;
@@ -250,9 +241,6 @@ pub(super) fn delete(shared: &Shared, input: DeleteInput) -> OpResult {
         return Err(AwsError::validation("Cannot delete event bus default."));
     }
     // Like AWS, deleting a bus that does not exist succeeds.
-    shared.store.conn().execute(
-        "DELETE FROM event_buses WHERE name = ?1",
-        [bus_name(Some(name))],
-    )?;
+    shared.store.conn().execute("DELETE FROM event_buses WHERE name = ?1", [bus_name(Some(name))])?;
     output(&serde_json::json!({}))
 }

@@ -14,10 +14,7 @@ pub struct Pattern {
 }
 
 fn invalid(reason: impl std::fmt::Display) -> AwsError {
-    AwsError::client(
-        "InvalidEventPatternException",
-        format!("Event pattern is not valid. Reason: {reason}"),
-    )
+    AwsError::client("InvalidEventPatternException", format!("Event pattern is not valid. Reason: {reason}"))
 }
 
 impl Pattern {
@@ -52,20 +49,14 @@ fn validate_object(object: &Map<String, Value>) -> Result<(), AwsError> {
                     )));
                 }
                 if values.iter().any(Value::is_array) {
-                    return Err(invalid(format_args!(
-                        "\"{key}\" must be an object or an array"
-                    )));
+                    return Err(invalid(format_args!("\"{key}\" must be an object or an array")));
                 }
             }
             Value::String(_) => {
-                return Err(invalid(format_args!(
-                    "\"{key}\" must be an object or an array"
-                )));
+                return Err(invalid(format_args!("\"{key}\" must be an object or an array")));
             }
             _ => {
-                return Err(invalid(format_args!(
-                    "\"{key}\" must be an object or an array"
-                )));
+                return Err(invalid(format_args!("\"{key}\" must be an object or an array")));
             }
         }
     }
@@ -82,9 +73,7 @@ fn matches_object(pattern: &Map<String, Value>, event: &Value) -> bool {
             }),
             Value::Array(allowed) => match actual {
                 None => false,
-                Some(Value::Array(items)) => items
-                    .iter()
-                    .any(|item| allowed.iter().any(|a| same(a, item))),
+                Some(Value::Array(items)) => items.iter().any(|item| allowed.iter().any(|a| same(a, item))),
                 Some(value) => allowed.iter().any(|a| same(a, value)),
             },
             _ => false,
@@ -115,8 +104,7 @@ mod tests {
 
     #[test]
     fn exact_values_match() {
-        let pattern = Pattern::parse(r#"{"source":["shop.orders"],"detail":{"total":[5.0]}}"#)
-            .expect("valid");
+        let pattern = Pattern::parse(r#"{"source":["shop.orders"],"detail":{"total":[5.0]}}"#).expect("valid");
         assert!(pattern.matches(&event()));
         let pattern = Pattern::parse(r#"{"source":["shop.payments"]}"#).expect("valid");
         assert!(!pattern.matches(&event()));
@@ -124,58 +112,29 @@ mod tests {
 
     #[test]
     fn arrays_match_when_any_element_does() {
-        assert!(
-            Pattern::parse(r#"{"detail":{"tags":["y"]}}"#)
-                .expect("valid")
-                .matches(&event())
-        );
-        assert!(
-            Pattern::parse(r#"{"detail":{"items":{"sku":["b"]}}}"#)
-                .expect("valid")
-                .matches(&event())
-        );
+        assert!(Pattern::parse(r#"{"detail":{"tags":["y"]}}"#).expect("valid").matches(&event()));
+        assert!(Pattern::parse(r#"{"detail":{"items":{"sku":["b"]}}}"#).expect("valid").matches(&event()));
     }
 
     #[test]
     fn null_matches_null_not_missing() {
-        assert!(
-            Pattern::parse(r#"{"detail":{"note":[null]}}"#)
-                .expect("valid")
-                .matches(&event())
-        );
-        assert!(
-            !Pattern::parse(r#"{"detail":{"absent":[null]}}"#)
-                .expect("valid")
-                .matches(&event())
-        );
+        assert!(Pattern::parse(r#"{"detail":{"note":[null]}}"#).expect("valid").matches(&event()));
+        assert!(!Pattern::parse(r#"{"detail":{"absent":[null]}}"#).expect("valid").matches(&event()));
     }
 
     #[test]
     fn strings_are_not_numbers() {
-        assert!(
-            !Pattern::parse(r#"{"detail":{"total":["5"]}}"#)
-                .expect("valid")
-                .matches(&event())
-        );
+        assert!(!Pattern::parse(r#"{"detail":{"total":["5"]}}"#).expect("valid").matches(&event()));
     }
 
     #[test]
     fn invalid_patterns_are_rejected_in_eventbridge_words() {
         let error = Pattern::parse(r#"{"source":"shop"}"#).expect_err("string");
         assert_eq!(error.code, "InvalidEventPatternException");
-        assert_eq!(
-            error.message,
-            r#"Event pattern is not valid. Reason: "source" must be an object or an array"#
-        );
+        assert_eq!(error.message, r#"Event pattern is not valid. Reason: "source" must be an object or an array"#);
         let error = Pattern::parse(r#"{"source":[]}"#).expect_err("empty");
-        assert_eq!(
-            error.message,
-            "Event pattern is not valid. Reason: Empty arrays are not allowed"
-        );
+        assert_eq!(error.message, "Event pattern is not valid. Reason: Empty arrays are not allowed");
         let error = Pattern::parse(r#"["a"]"#).expect_err("array");
-        assert_eq!(
-            error.message,
-            "Event pattern is not valid. Reason: Filter is not an object"
-        );
+        assert_eq!(error.message, "Event pattern is not valid. Reason: Filter is not an object");
     }
 }

@@ -33,9 +33,7 @@ pub fn handle(shared: &Shared, operation: &str, body: &[u8], request_id: &str) -
         "ListTargetsByRule" => targets::list(shared, parse_input(body)?),
         "RemoveTargets" => targets::remove(shared, parse_input(body)?),
         "PutEvents" => put_events::put(shared, parse_input(body)?, request_id),
-        _ => Err(AwsError::unknown_operation(&format!(
-            "{TARGET_PREFIX}.{operation}"
-        ))),
+        _ => Err(AwsError::unknown_operation(&format!("{TARGET_PREFIX}.{operation}"))),
     }
 }
 
@@ -44,11 +42,9 @@ fn page_limit(limit: Option<i64>, max: i64) -> Result<usize, AwsError> {
     match limit {
         None => Ok(max as usize),
         Some(n) if (1..=max).contains(&n) => Ok(n as usize),
-        Some(n) => Err(AwsError::constraint(
-            &n.to_string(),
-            "limit",
-            &format!("Member must have value between 1 and {max}"),
-        )),
+        Some(n) => {
+            Err(AwsError::constraint(&n.to_string(), "limit", &format!("Member must have value between 1 and {max}")))
+        }
     }
 }
 

@@ -34,12 +34,7 @@ impl Entry {
     /// The size EventBridge counts against the request limit.
     fn size(&self) -> usize {
         let text = |s: &Option<String>| s.as_deref().map_or(0, str::len);
-        let resources = self
-            .resources
-            .iter()
-            .flatten()
-            .map(String::len)
-            .sum::<usize>();
+        let resources = self.resources.iter().flatten().map(String::len).sum::<usize>();
         text(&self.source) + text(&self.detail_type) + text(&self.detail) + resources + 14
     }
 }
@@ -65,28 +60,14 @@ fn required_argument(name: &str) -> EntryError {
 
 /// Builds the event as targets receive it, or says why the entry is refused.
 fn to_event(shared: &Shared, entry: &Entry, now_ms: i64) -> Result<(Value, String), EntryError> {
-    let source = entry
-        .source
-        .as_ref()
-        .ok_or_else(|| required_argument("Source"))?;
-    let detail_type = entry
-        .detail_type
-        .as_ref()
-        .ok_or_else(|| required_argument("DetailType"))?;
-    let detail = entry
-        .detail
-        .as_ref()
-        .ok_or_else(|| required_argument("Detail"))?;
+    let source = entry.source.as_ref().ok_or_else(|| required_argument("Source"))?;
+    let detail_type = entry.detail_type.as_ref().ok_or_else(|| required_argument("DetailType"))?;
+    let detail = entry.detail.as_ref().ok_or_else(|| required_argument("Detail"))?;
     let detail: Value = serde_json::from_str(detail)
         .ok()
         .filter(Value::is_object)
-        .ok_or_else(|| EntryError {
-            code: "MalformedDetail",
-            message: "Detail is malformed.".to_owned(),
-        })?;
-    let time_ms = entry
-        .time
-        .map_or(now_ms, |seconds| (seconds * 1000.0) as i64);
+        .ok_or_else(|| EntryError { code: "MalformedDetail", message: "Detail is malformed.".to_owned() })?;
+    let time_ms = entry.time.map_or(now_ms, |seconds| (seconds * 1000.0) as i64);
     let id = uuid::Uuid::new_v4().to_string();
     let event = json!({
         "version": "0",
@@ -109,17 +90,11 @@ pub(super) fn put(shared: &Shared, input: Input, request_id: &str) -> OpResult {
             "1 validation error detected: Value '[{} entries]' at 'entries' failed to satisfy constraint: \
              Member must have length {}",
             entries.len(),
-            if entries.is_empty() {
-                "greater than or equal to 1"
-            } else {
-                "less than or equal to 10"
-            }
+            if entries.is_empty() { "greater than or equal to 1" } else { "less than or equal to 10" }
         )));
     }
     if entries.iter().map(Entry::size).sum::<usize>() > MAX_REQUEST_BYTES {
-        return Err(AwsError::validation(
-            "Total size of the entries in the request is over the limit.",
-        ));
+        return Err(AwsError::validation("Total size of the entries in the request is over the limit."));
     }
     let now = shared.clock.now_ms();
     let mut conn = shared.store.conn();
@@ -129,15 +104,7 @@ pub(super) fn put(shared: &Shared, input: Input, request_id: &str) -> OpResult {
     for entry in entries {
         match to_event(shared, entry, now) {
             Ok((event, id)) => {
-                accept(
-                    shared,
-                    &tx,
-                    bus_name(entry.event_bus_name.as_deref()),
-                    &event,
-                    &id,
-                    now,
-                    request_id,
-                )?;
+                accept(shared, &tx, bus_name(entry.event_bus_name.as_deref()), &event, &id, now, request_id)?;
                 results.push(json!({ "EventId": id }));
             }
             Err(error) => {
@@ -172,10 +139,7 @@ fn accept(
             .filter(|rule| rule.is_enabled())
             .filter(|rule| {
                 // Stored patterns were validated by PutRule.
-                rule.event_pattern
-                    .as_deref()
-                    .and_then(|p| Pattern::parse(p).ok())
-                    .is_some_and(|p| p.matches(event))
+                rule.event_pattern.as_deref().and_then(|p| Pattern::parse(p).ok()).is_some_and(|p| p.matches(event))
             })
             .map(|rule| rule.name)
             .collect(),
@@ -186,24 +150,12 @@ fn accept(
         params![id, bus_name, now, event.to_string(), json!(matched).to_string()],
     )?;
     if let Some(bus) = bus {
-        bus_log::write(
-            shared,
-            conn,
-            &bus,
-            request_id,
-            log_records(shared, event, id, &bus.name, &matched),
-        )?;
+        bus_log::write(shared, conn, &bus, request_id, log_records(shared, event, id, &bus.name, &matched))?;
     }
     Ok(())
 }
 
-fn log_records(
-    shared: &Shared,
-    event: &Value,
-    id: &str,
-    bus: &str,
-    matched: &[String],
-) -> Vec<Record> {
+fn log_records(shared: &Shared, event: &Value, id: &str, bus: &str, matched: &[String]) -> Vec<Record> {
     let ingest_details = json!({
         "caller_account_id": shared.account_id,
         "source_time_ms": shared.clock.now_ms(),
@@ -220,31 +172,16 @@ fn log_records(
         full_details,
     };
     let mut records = vec![
-        record(
-            "EVENT_RECEIPT",
-            Level::Trace,
-            ingest_details.clone(),
-            full.clone(),
-        ),
+        record("EVENT_RECEIPT", Level::Trace, ingest_details.clone(), full.clone()),
         record("EVENT_INGEST_SUCCESS", Level::Info, ingest_details, full),
         record("RULE_MATCH_START", Level::Trace, json!({}), json!({})),
     ];
     if matched.is_empty() {
-        records.push(record(
-            "NO_STANDARD_RULES_MATCHED",
-            Level::Info,
-            json!({}),
-            json!({}),
-        ));
+        records.push(record("NO_STANDARD_RULES_MATCHED", Level::Info, json!({}), json!({})));
     }
     for rule in matched {
         let rule_arn = super::names::rule_arn(shared, bus, rule);
-        records.push(record(
-            "RULE_MATCH",
-            Level::Trace,
-            json!({ "rule_arn": rule_arn }),
-            json!({}),
-        ));
+        records.push(record("RULE_MATCH", Level::Trace, json!({ "rule_arn": rule_arn }), json!({})));
     }
     records
 }

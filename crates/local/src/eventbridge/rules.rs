@@ -71,29 +71,20 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Rule> {
 
 /// Reads one rule, if it exists.
 pub fn find(conn: &rusqlite::Connection, bus: &str, name: &str) -> rusqlite::Result<Option<Rule>> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM rules WHERE bus = ?1 AND name = ?2"),
-        params![bus, name],
-        from_row,
-    )
-    .optional()
+    conn.query_row(&format!("SELECT {COLUMNS} FROM rules WHERE bus = ?1 AND name = ?2"), params![bus, name], from_row)
+        .optional()
 }
 
 /// Every rule of a bus, by name.
 pub fn on_bus(conn: &rusqlite::Connection, bus: &str) -> rusqlite::Result<Vec<Rule>> {
-    let mut statement = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM rules WHERE bus = ?1 ORDER BY name"
-    ))?;
+    let mut statement = conn.prepare(&format!("SELECT {COLUMNS} FROM rules WHERE bus = ?1 ORDER BY name"))?;
     statement.query_map([bus], from_row)?.collect()
 }
 
 /// Whether a schedule expression has the form EventBridge accepts:
 /// `rate(<n> <unit>)` or `cron(<six fields>)`.
 fn is_valid_schedule(expression: &str) -> bool {
-    if let Some(rate) = expression
-        .strip_prefix("rate(")
-        .and_then(|r| r.strip_suffix(')'))
-    {
+    if let Some(rate) = expression.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
         let mut parts = rate.split_whitespace();
         let (Some(value), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {
             return false;
@@ -108,10 +99,7 @@ fn is_valid_schedule(expression: &str) -> bool {
         };
         return value > 0 && unit_ok;
     }
-    if let Some(cron) = expression
-        .strip_prefix("cron(")
-        .and_then(|c| c.strip_suffix(')'))
-    {
+    if let Some(cron) = expression.strip_prefix("cron(").and_then(|c| c.strip_suffix(')')) {
         return cron.split_whitespace().count() == 6;
     }
     false
@@ -134,35 +122,23 @@ pub(super) fn put(shared: &Shared, input: PutInput) -> OpResult {
     check_name(name, "name", 64, false)?;
     let bus = bus_name(input.event_bus_name.as_deref());
     let pattern = input.event_pattern.as_deref().filter(|p| !p.is_empty());
-    let schedule = input
-        .schedule_expression
-        .as_deref()
-        .filter(|s| !s.is_empty());
+    let schedule = input.schedule_expression.as_deref().filter(|s| !s.is_empty());
     if pattern.is_none() && schedule.is_none() {
-        return Err(AwsError::validation(
-            "Parameter(s) EventPattern or ScheduleExpression must be specified.",
-        ));
+        return Err(AwsError::validation("Parameter(s) EventPattern or ScheduleExpression must be specified."));
     }
     if let Some(pattern) = pattern {
         Pattern::parse(pattern)?;
     }
     if let Some(schedule) = schedule {
         if bus != DEFAULT_BUS {
-            return Err(AwsError::validation(
-                "ScheduleExpression is supported only on the default event bus.",
-            ));
+            return Err(AwsError::validation("ScheduleExpression is supported only on the default event bus."));
         }
         if !is_valid_schedule(schedule) {
-            return Err(AwsError::validation(
-                "Parameter ScheduleExpression is not valid.",
-            ));
+            return Err(AwsError::validation("Parameter ScheduleExpression is not valid."));
         }
     }
     let state = input.state.as_deref().unwrap_or("ENABLED");
-    if !matches!(
-        state,
-        "ENABLED" | "DISABLED" | "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
-    ) {
+    if !matches!(state, "ENABLED" | "DISABLED" | "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS") {
         return Err(AwsError::constraint(
             state,
             "state",
@@ -238,31 +214,25 @@ pub(super) fn delete(shared: &Shared, input: NamedInput) -> OpResult {
     let name = required(&input.name, "name")?;
     let bus = bus_name(input.event_bus_name.as_deref());
     let conn = shared.store.conn();
-    let targets: i64 = conn.query_row(
-        "SELECT count(*) FROM targets WHERE bus = ?1 AND rule = ?2",
-        params![bus, name],
-        |row| row.get(0),
-    )?;
+    let targets: i64 =
+        conn.query_row("SELECT count(*) FROM targets WHERE bus = ?1 AND rule = ?2", params![bus, name], |row| {
+            row.get(0)
+        })?;
     if targets > 0 {
-        return Err(AwsError::validation(
-            "Rule can't be deleted since it has targets.",
-        ));
+        return Err(AwsError::validation("Rule can't be deleted since it has targets."));
     }
     // Like AWS, deleting a rule that does not exist succeeds.
-    conn.execute(
-        "DELETE FROM rules WHERE bus = ?1 AND name = ?2",
-        params![bus, name],
-    )?;
+    conn.execute("DELETE FROM rules WHERE bus = ?1 AND name = ?2", params![bus, name])?;
     Ok(serde_json::json!({}))
 }
 
 pub(super) fn set_state(shared: &Shared, input: NamedInput, state: &str) -> OpResult {
     let name = required(&input.name, "name")?;
     let bus = bus_name(input.event_bus_name.as_deref());
-    let changed = shared.store.conn().execute(
-        "UPDATE rules SET state = ?3 WHERE bus = ?1 AND name = ?2",
-        params![bus, name, state],
-    )?;
+    let changed = shared
+        .store
+        .conn()
+        .execute("UPDATE rules SET state = ?3 WHERE bus = ?1 AND name = ?2", params![bus, name, state])?;
     if changed == 0 {
         return Err(no_such_rule(bus, name));
     }
@@ -275,21 +245,10 @@ mod tests {
 
     #[test]
     fn schedules_take_eventbridge_forms() {
-        for ok in [
-            "rate(1 minute)",
-            "rate(5 minutes)",
-            "rate(1 day)",
-            "cron(0 12 * * ? *)",
-        ] {
+        for ok in ["rate(1 minute)", "rate(5 minutes)", "rate(1 day)", "cron(0 12 * * ? *)"] {
             assert!(is_valid_schedule(ok), "{ok}");
         }
-        for bad in [
-            "rate(1 minutes)",
-            "rate(5 minute)",
-            "rate(0 minutes)",
-            "every 5 minutes",
-            "cron(0 12 * *)",
-        ] {
+        for bad in ["rate(1 minutes)", "rate(5 minute)", "rate(0 minutes)", "every 5 minutes", "cron(0 12 * *)"] {
             assert!(!is_valid_schedule(bad), "{bad}");
         }
     }

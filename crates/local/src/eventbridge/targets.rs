@@ -16,26 +16,13 @@ const MAX_TARGETS_PER_RULE: i64 = 5;
 /// AWS's messages do).
 fn validate(target: &Value, index: usize) -> Result<(String, String), AwsError> {
     let field = |name: &str| format!("targets.{index}.member.{name}");
-    let id = target
-        .get("Id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| AwsError::missing(&field("id")))?;
+    let id = target.get("Id").and_then(Value::as_str).ok_or_else(|| AwsError::missing(&field("id")))?;
     check_name(id, &field("id"), 64, false)?;
-    let arn = target
-        .get("Arn")
-        .and_then(Value::as_str)
-        .ok_or_else(|| AwsError::missing(&field("arn")))?;
+    let arn = target.get("Arn").and_then(Value::as_str).ok_or_else(|| AwsError::missing(&field("arn")))?;
     if arn.is_empty() || arn.len() > 1600 {
-        return Err(AwsError::constraint(
-            arn,
-            &field("arn"),
-            "Member must have length between 1 and 1600",
-        ));
+        return Err(AwsError::constraint(arn, &field("arn"), "Member must have length between 1 and 1600"));
     }
-    let inputs = ["Input", "InputPath", "InputTransformer"]
-        .iter()
-        .filter(|key| target.get(**key).is_some())
-        .count();
+    let inputs = ["Input", "InputPath", "InputTransformer"].iter().filter(|key| target.get(**key).is_some()).count();
     if inputs > 1 {
         return Err(AwsError::validation(format!(
             "Only one of Input, InputPath, or InputTransformer must be provided for target {id}."
@@ -56,11 +43,8 @@ pub(super) fn put(shared: &Shared, input: PutInput) -> OpResult {
     let rule = required(&input.rule, "rule")?;
     let targets = required(&input.targets, "targets")?;
     let bus = bus_name(input.event_bus_name.as_deref());
-    let checked = targets
-        .iter()
-        .enumerate()
-        .map(|(i, target)| validate(target, i + 1))
-        .collect::<Result<Vec<_>, _>>()?;
+    let checked =
+        targets.iter().enumerate().map(|(i, target)| validate(target, i + 1)).collect::<Result<Vec<_>, _>>()?;
     let mut conn = shared.store.conn();
     if rules::find(&conn, bus, rule)?.is_none() {
         return Err(no_such_rule(bus, rule));
@@ -73,11 +57,10 @@ pub(super) fn put(shared: &Shared, input: PutInput) -> OpResult {
             params![bus, rule, id, arn, target.to_string()],
         )?;
     }
-    let count: i64 = tx.query_row(
-        "SELECT count(*) FROM targets WHERE bus = ?1 AND rule = ?2",
-        params![bus, rule],
-        |row| row.get(0),
-    )?;
+    let count: i64 =
+        tx.query_row("SELECT count(*) FROM targets WHERE bus = ?1 AND rule = ?2", params![bus, rule], |row| {
+            row.get(0)
+        })?;
     if count > MAX_TARGETS_PER_RULE {
         // Dropping the transaction rolls the whole request back.
         return Err(AwsError::client(
@@ -91,11 +74,9 @@ pub(super) fn put(shared: &Shared, input: PutInput) -> OpResult {
 
 /// Every target of a rule, as PutTargets received them, by id.
 pub fn of_rule(conn: &rusqlite::Connection, bus: &str, rule: &str) -> rusqlite::Result<Vec<Value>> {
-    let mut statement =
-        conn.prepare("SELECT target_json FROM targets WHERE bus = ?1 AND rule = ?2 ORDER BY id")?;
+    let mut statement = conn.prepare("SELECT target_json FROM targets WHERE bus = ?1 AND rule = ?2 ORDER BY id")?;
     let rows = statement.query_map(params![bus, rule], |row| row.get::<_, String>(0))?;
-    rows.map(|row| row.map(|json| serde_json::from_str(&json).unwrap_or(Value::Null)))
-        .collect()
+    rows.map(|row| row.map(|json| serde_json::from_str(&json).unwrap_or(Value::Null))).collect()
 }
 
 #[derive(Deserialize)]
@@ -122,10 +103,7 @@ pub(super) fn list(shared: &Shared, input: ListInput) -> OpResult {
         .take(limit + 1)
         .collect();
     let (page, more) = split_page(targets, limit);
-    let last_id = page
-        .last()
-        .and_then(|t| t["Id"].as_str())
-        .map(str::to_owned);
+    let last_id = page.last().and_then(|t| t["Id"].as_str()).map(str::to_owned);
     let mut json = serde_json::json!({ "Targets": page });
     if let Some(last) = last_id.filter(|_| more) {
         json["NextToken"] = last.into();
@@ -151,10 +129,7 @@ pub(super) fn remove(shared: &Shared, input: RemoveInput) -> OpResult {
     }
     let tx = conn.transaction()?;
     for id in ids {
-        tx.execute(
-            "DELETE FROM targets WHERE bus = ?1 AND rule = ?2 AND id = ?3",
-            params![bus, rule, id],
-        )?;
+        tx.execute("DELETE FROM targets WHERE bus = ?1 AND rule = ?2 AND id = ?3", params![bus, rule, id])?;
     }
     tx.commit()?;
     Ok(serde_json::json!({ "FailedEntryCount": 0, "FailedEntries": [] }))
@@ -166,22 +141,17 @@ mod tests {
 
     #[test]
     fn only_one_input_form_per_target() {
-        let target = serde_json::json!({"Id": "t1", "Arn": "arn:aws:sqs:us-east-1:1:q", "Input": "{}", "InputPath": "$.detail"});
+        let target =
+            serde_json::json!({"Id": "t1", "Arn": "arn:aws:sqs:us-east-1:1:q", "Input": "{}", "InputPath": "$.detail"});
         let error = validate(&target, 1).expect_err("two input forms");
-        assert_eq!(
-            error.message,
-            "Only one of Input, InputPath, or InputTransformer must be provided for target t1."
-        );
+        assert_eq!(error.message, "Only one of Input, InputPath, or InputTransformer must be provided for target t1.");
     }
 
     #[test]
     fn target_id_is_checked_with_its_position() {
-        let target = serde_json::json!({"Id": "second-invalid-target-id-".repeat(3), "Arn": "arn:aws:sqs:us-east-1:1:q"});
+        let target =
+            serde_json::json!({"Id": "second-invalid-target-id-".repeat(3), "Arn": "arn:aws:sqs:us-east-1:1:q"});
         let error = validate(&target, 1).expect_err("too long");
-        assert!(
-            error.message.contains("at 'targets.1.member.id'"),
-            "{}",
-            error.message
-        );
+        assert!(error.message.contains("at 'targets.1.member.id'"), "{}", error.message);
     }
 }

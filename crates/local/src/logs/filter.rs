@@ -70,10 +70,7 @@ fn tokens(text: &str) -> Result<Vec<String>, AwsError> {
         }
     }
     if quoted {
-        return Err(AwsError::client(
-            "InvalidParameterException",
-            "Invalid filter pattern: unclosed quote",
-        ));
+        return Err(AwsError::client("InvalidParameterException", "Invalid filter pattern: unclosed quote"));
     }
     if !current.is_empty() {
         tokens.push(current);
@@ -82,10 +79,7 @@ fn tokens(text: &str) -> Result<Vec<String>, AwsError> {
 }
 
 fn unquote(term: &str) -> String {
-    term.strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(term)
-        .to_owned()
+    term.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(term).to_owned()
 }
 
 #[derive(Deserialize)]
@@ -107,10 +101,9 @@ const SCAN_BATCH: i64 = 1_000;
 pub(super) fn filter_log_events(shared: &Shared, input: Input) -> OpResult {
     let group = match (&input.log_group_name, &input.log_group_identifier) {
         (Some(name), None) => name.clone(),
-        (None, Some(identifier)) => identifier
-            .rsplit_once(":log-group:")
-            .map_or(identifier.as_str(), |(_, n)| n)
-            .to_owned(),
+        (None, Some(identifier)) => {
+            identifier.rsplit_once(":log-group:").map_or(identifier.as_str(), |(_, n)| n).to_owned()
+        }
         (Some(_), Some(_)) => {
             return Err(AwsError::client(
                 "InvalidParameterException",
@@ -128,20 +121,13 @@ pub(super) fn filter_log_events(shared: &Shared, input: Input) -> OpResult {
     let pattern = FilterPattern::parse(input.filter_pattern.as_deref().unwrap_or_default())?;
     let after_seq: i64 = match &input.next_token {
         None => 0,
-        Some(token) => token.parse().map_err(|_| {
-            AwsError::client(
-                "InvalidParameterException",
-                "The specified nextToken is invalid.",
-            )
-        })?,
+        Some(token) => token
+            .parse()
+            .map_err(|_| AwsError::client("InvalidParameterException", "The specified nextToken is invalid."))?,
     };
     let streams = input.log_stream_names.unwrap_or_default();
     let conn = shared.store.conn();
-    let exists: bool = conn.query_row(
-        "SELECT count(*) > 0 FROM log_groups WHERE name = ?1",
-        [&group],
-        |r| r.get(0),
-    )?;
+    let exists: bool = conn.query_row("SELECT count(*) > 0 FROM log_groups WHERE name = ?1", [&group], |r| r.get(0))?;
     if !exists {
         return Err(no_such_group());
     }
@@ -156,13 +142,7 @@ pub(super) fn filter_log_events(shared: &Shared, input: Input) -> OpResult {
     while events.len() < limit {
         let rows: Vec<(i64, String, i64, i64, String)> = statement
             .query_map(
-                params![
-                    group,
-                    cursor,
-                    input.start_time.unwrap_or(0),
-                    input.end_time.unwrap_or(i64::MAX),
-                    SCAN_BATCH
-                ],
+                params![group, cursor, input.start_time.unwrap_or(0), input.end_time.unwrap_or(i64::MAX), SCAN_BATCH],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )?
             .collect::<Result<_, _>>()?;
@@ -221,9 +201,6 @@ mod tests {
 
     #[test]
     fn unclosed_quote_is_rejected() {
-        assert_eq!(
-            FilterPattern::parse(r#""open"#).expect_err("unclosed").code,
-            "InvalidParameterException"
-        );
+        assert_eq!(FilterPattern::parse(r#""open"#).expect_err("unclosed").code, "InvalidParameterException");
     }
 }

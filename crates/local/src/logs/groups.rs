@@ -36,10 +36,7 @@ pub(super) fn create(shared: &Shared, input: NamedInput) -> OpResult {
         params![name, shared.clock.now_ms()],
     )?;
     if inserted == 0 {
-        return Err(AwsError::client(
-            "ResourceAlreadyExistsException",
-            "The specified log group already exists",
-        ));
+        return Err(AwsError::client("ResourceAlreadyExistsException", "The specified log group already exists"));
     }
     Ok(json!({}))
 }
@@ -109,10 +106,7 @@ pub(super) fn describe(shared: &Shared, input: DescribeInput) -> OpResult {
         .collect::<Result<_, _>>()?;
     let more = groups.len() > limit as usize;
     groups.truncate(limit as usize);
-    let next_token = groups
-        .last()
-        .filter(|_| more)
-        .map(|last| last["logGroupName"].clone());
+    let next_token = groups.last().filter(|_| more).map(|last| last["logGroupName"].clone());
     let mut json = json!({ "logGroups": groups });
     if let Some(token) = next_token {
         json["nextToken"] = token;

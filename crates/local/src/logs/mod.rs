@@ -21,9 +21,7 @@ pub fn handle(shared: &Shared, operation: &str, body: &[u8]) -> OpResult {
         "DescribeLogGroups" => groups::describe(shared, parse_input(body)?),
         "DeleteLogGroup" => groups::delete(shared, parse_input(body)?),
         "FilterLogEvents" => filter::filter_log_events(shared, parse_input(body)?),
-        _ => Err(AwsError::unknown_operation(&format!(
-            "{TARGET_PREFIX}.{operation}"
-        ))),
+        _ => Err(AwsError::unknown_operation(&format!("{TARGET_PREFIX}.{operation}"))),
     }
 }
 
@@ -36,10 +34,7 @@ pub fn append(
     now_ms: i64,
     messages: &[(i64, String)],
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT OR IGNORE INTO log_groups (name, created_ms) VALUES (?1, ?2)",
-        params![group, now_ms],
-    )?;
+    conn.execute("INSERT OR IGNORE INTO log_groups (name, created_ms) VALUES (?1, ?2)", params![group, now_ms])?;
     conn.execute(
         "INSERT OR IGNORE INTO log_streams (log_group, name, created_ms) VALUES (?1, ?2, ?3)",
         params![group, stream, now_ms],
