@@ -1,0 +1,198 @@
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from './App';
+import type { AppError } from './bindings/AppError';
+import type { BusEvent } from './bindings/BusEvent';
+import type { ConnectionInfo } from './bindings/ConnectionInfo';
+import type { EventPage } from './bindings/EventPage';
+import type { Topology } from './bindings/Topology';
+import { liveRenderer, renderers } from './test/fakeRenderer';
+import { busEvent, node, sampleTopology } from './test/fixtures';
+
+// The Tauri bridge, faked: commands answer from `tauri.commands`, and
+// `emit` plays the Rust side pushing an event.
+const tauri = vi.hoisted(() => {
+  type Handler = (event: { event: string; id: number; payload: unknown }) => void;
+  const handlers = new Map<string, Handler>();
+  return {
+    handlers,
+    commands: new Map<string, (args?: unknown) => Promise<unknown>>(),
+    invoke: vi.fn(),
+    emit(name: string, payload: unknown) {
+      const handler = handlers.get(name);
+      if (!handler) throw new Error(`nothing listens to ${name}`);
+      handler({ event: name, id: 1, payload });
+    },
+  };
+});
+
+vi.mock('@tauri-apps/api/core', () => ({ invoke: tauri.invoke }));
+vi.mock('@tauri-apps/api/event', () => ({
+  listen: (name: string, handler: Parameters<typeof tauri.handlers.set>[1]) => {
+    tauri.handlers.set(name, handler);
+    return Promise.resolve(() => tauri.handlers.delete(name));
+  },
+}));
+vi.mock('./graph/renderer', () => import('./test/fakeRenderer'));
+
+const local: ConnectionInfo = {
+  mode: 'local',
+  region: 'us-east-1',
+  endpointUrl: 'http://127.0.0.1:4010',
+  profile: null,
+};
+
+function answer(command: string, value: unknown) {
+  tauri.commands.set(command, () => Promise.resolve(value));
+}
+
+/** Tauri commands reject with a plain AppError object, not an Error. */
+function rejectWith(error: AppError): Promise<never> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- that is the contract
+  return Promise.reject(error);
+}
+
+function fail(command: string, error: AppError) {
+  tauri.commands.set(command, () => rejectWith(error));
+}
+
+function page(events: BusEvent[]): EventPage {
+  return { events, watermarkMs: events[0]?.receivedAtMs ?? 0 };
+}
+
+const rows = () => screen.queryAllByTestId('event-row');
+const rowIds = () => rows().map((row) => row.dataset.eventId);
+const nodeIds = () =>
+  within(screen.getByRole('list', { name: 'Graph nodes' }))
+    .queryAllByRole('listitem')
+    .map((li) => li.dataset.nodeId);
+
+beforeEach(() => {
+  renderers.length = 0;
+  tauri.handlers.clear();
+  tauri.commands.clear();
+  tauri.invoke.mockReset();
+  tauri.invoke.mockImplementation((command: string, args?: unknown) => {
+    const run = tauri.commands.get(command);
+    return run ? run(args) : rejectWith({ message: `unexpected command ${command}`, code: null });
+  });
+  answer('connection_info', local);
+  answer('get_topology', sampleTopology());
+  answer('list_events', page([busEvent('ev-2', 2_000), busEvent('ev-1', 1_000)]));
+});
+
+async function renderLoaded() {
+  render(<App />);
+  await screen.findByRole('list', { name: 'Graph nodes' });
+  await waitFor(() => expect(rows()).toHaveLength(2));
+  // Pushes are only delivered once both subscriptions are in place.
+  await waitFor(() => expect([...tauri.handlers.keys()].sort()).toEqual(['events-received', 'topology-changed']));
+}
+
+describe('App', () => {
+  it('loads the topology, the events and the connection on start', async () => {
+    await renderLoaded();
+
+    expect(nodeIds()).toEqual(sampleTopology().nodes.map((n) => n.id));
+    const graph = screen.getByTestId('graph');
+    expect(graph).toHaveAttribute('data-node-count', '5');
+    expect(graph).toHaveAttribute('data-edge-count', '5');
+    act(() => liveRenderer().finishLayout());
+    expect(graph).toHaveAttribute('data-layout', 'done');
+
+    expect(rowIds()).toEqual(['ev-2', 'ev-1']);
+    expect(screen.getByRole('heading', { name: 'Events 2' })).toBeInTheDocument();
+    expect(within(rows()[0]!).getByText('OrderPlaced')).toBeInTheDocument();
+    expect(within(rows()[0]!).getByText('{"orderId":"ev-2"}')).toBeInTheDocument();
+
+    expect(await screen.findByText('Local system · http://127.0.0.1:4010 · us-east-1')).toBeInTheDocument();
+    expect(tauri.invoke).toHaveBeenCalledWith('get_topology');
+    expect(tauri.invoke).toHaveBeenCalledWith('list_events', { sinceMs: null });
+    expect(tauri.invoke).toHaveBeenCalledWith('connection_info');
+  });
+
+  it('merges pushed events newest first, once per id', async () => {
+    await renderLoaded();
+    // The push overlaps the initial page (ev-2) and brings one new event.
+    act(() => tauri.emit('events-received', [busEvent('ev-3', 3_000), busEvent('ev-2', 2_000)]));
+    expect(rowIds()).toEqual(['ev-3', 'ev-2', 'ev-1']);
+    expect(screen.getByRole('heading', { name: 'Events 3' })).toBeInTheDocument();
+  });
+
+  it('redraws when the topology changes', async () => {
+    await renderLoaded();
+    const changed: Topology = {
+      nodes: [node({ id: 'bus:audit', kind: 'bus', label: 'audit' })],
+      edges: [],
+    };
+    act(() => tauri.emit('topology-changed', changed));
+    expect(nodeIds()).toEqual(['bus:audit']);
+    expect(screen.getByTestId('graph')).toHaveAttribute('data-node-count', '1');
+    expect(liveRenderer().topologies.at(-1)).toEqual(changed);
+  });
+
+  it('expands an event row to its JSON', async () => {
+    await renderLoaded();
+    const row = rows()[1]!;
+    const toggle = within(row).getByRole('button');
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    fireEvent.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    const json = JSON.parse(row.querySelector('pre')?.textContent ?? '') as Record<string, unknown>;
+    expect(json).toMatchObject({ id: 'ev-1', 'detail-type': 'OrderPlaced', detail: { orderId: 'ev-1' } });
+    fireEvent.click(toggle);
+    expect(row.querySelector('pre')).toBeNull();
+  });
+
+  it('puts a sample event and says where it went', async () => {
+    let resolve: (value: unknown) => void = () => {};
+    tauri.commands.set('put_sample_event', () => new Promise((r) => (resolve = r)));
+    await renderLoaded();
+
+    const button = screen.getByRole('button', { name: 'Put sample event' });
+    fireEvent.click(button);
+    expect(tauri.invoke).toHaveBeenCalledWith('put_sample_event');
+    expect(button).toBeDisabled();
+
+    resolve({ eventId: 'abc-123', busName: 'orders' });
+    expect(await screen.findByRole('status')).toHaveTextContent('Put event abc-123 on orders');
+    expect(button).toBeEnabled();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('shows a failed put in a dismissable banner', async () => {
+    fail('put_sample_event', { message: 'Event bus orders does not exist.', code: 'ResourceNotFoundException' });
+    await renderLoaded();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Put sample event' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Event bus orders does not exist.');
+    expect(alert).toHaveTextContent('ResourceNotFoundException');
+    expect(screen.getByRole('button', { name: 'Put sample event' })).toBeEnabled();
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+
+    fireEvent.click(within(alert).getByRole('button', { name: 'Dismiss error' }));
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('shows why the topology could not be loaded, and still lists events', async () => {
+    fail('get_topology', { message: 'Could not reach http://127.0.0.1:4010', code: null });
+    render(<App />);
+    const graphPane = screen.getByRole('region', { name: 'Choreography graph' });
+    expect(within(graphPane).getByText('Loading topology…')).toBeInTheDocument();
+
+    const alert = await within(graphPane).findByRole('alert');
+    expect(alert).toHaveTextContent('Could not reach http://127.0.0.1:4010');
+    expect(screen.queryByTestId('graph')).not.toBeInTheDocument();
+    await waitFor(() => expect(rows()).toHaveLength(2));
+  });
+
+  it('says how to get events when there are none', async () => {
+    answer('list_events', page([]));
+    render(<App />);
+    expect(
+      await screen.findByText('No events yet. Put one with the button above, or with the aws CLI.'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Events 0' })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,52 @@
+import './App.css';
+import { AppHeader } from './AppHeader';
+import { ErrorBanner } from './ErrorBanner';
+import { EventList } from './events/EventList';
+import { GraphView } from './graph/GraphView';
+import { useEvents } from './hooks/useEvents';
+import { usePutSampleEvent } from './hooks/usePutSampleEvent';
+import { useTopology, type TopologyState } from './hooks/useTopology';
+
+export function App() {
+  const topology = useTopology();
+  const events = useEvents();
+  const putEvent = usePutSampleEvent();
+
+  return (
+    <div className="app">
+      <AppHeader putEvent={putEvent} />
+      {putEvent.error && (
+        <ErrorBanner error={putEvent.error} title="Could not put the sample event." onDismiss={putEvent.dismissError} />
+      )}
+      <main className="app-main">
+        <GraphArea state={topology} />
+        <EventList events={events.events} loading={events.loading} error={events.error} />
+      </main>
+    </div>
+  );
+}
+
+function GraphArea({ state }: { state: TopologyState }) {
+  switch (state.status) {
+    case 'ready':
+      return <GraphView topology={state.topology} />;
+    case 'loading':
+      return (
+        <section className="graph-pane" aria-label="Choreography graph" aria-busy>
+          <div className="graph-message">
+            <span className="spinner" aria-hidden />
+            <p>Loading topology…</p>
+          </div>
+        </section>
+      );
+    case 'error':
+      return (
+        <section className="graph-pane" aria-label="Choreography graph">
+          <div className="graph-message graph-message--error" role="alert">
+            <p className="graph-message__title">Could not load the topology</p>
+            <p>{state.message}</p>
+          </div>
+        </section>
+      );
+  }
+}

@@ -1,0 +1,57 @@
+// Typed wrappers over the Tauri commands and events the Rust side provides.
+// This is the only module that talks to @tauri-apps/api, so tests can mock
+// the transport in one place and the rest of the UI stays plain TypeScript.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { AppError } from './bindings/AppError';
+import type { BusEvent } from './bindings/BusEvent';
+import type { ConnectionInfo } from './bindings/ConnectionInfo';
+import type { EventPage } from './bindings/EventPage';
+import type { PutEventOutcome } from './bindings/PutEventOutcome';
+import type { Topology } from './bindings/Topology';
+
+export type { UnlistenFn };
+
+export function connectionInfo(): Promise<ConnectionInfo> {
+  return invoke<ConnectionInfo>('connection_info');
+}
+
+export function getTopology(): Promise<Topology> {
+  return invoke<Topology>('get_topology');
+}
+
+export function listEvents(sinceMs: number | null): Promise<EventPage> {
+  return invoke<EventPage>('list_events', { sinceMs });
+}
+
+export function putSampleEvent(): Promise<PutEventOutcome> {
+  return invoke<PutEventOutcome>('put_sample_event');
+}
+
+export function onTopologyChanged(handler: (topology: Topology) => void): Promise<UnlistenFn> {
+  return listen<Topology>('topology-changed', (event) => handler(event.payload));
+}
+
+export function onEventsReceived(handler: (events: BusEvent[]) => void): Promise<UnlistenFn> {
+  return listen<BusEvent[]>('events-received', (event) => handler(event.payload));
+}
+
+/**
+ * Commands reject with an AppError, but the transport itself can fail with
+ * anything (a plain string, an Error when not running inside Tauri), so every
+ * rejection is normalised before it reaches the screen.
+ */
+export function toAppError(reason: unknown): AppError {
+  if (isAppError(reason)) return { message: reason.message, code: reason.code ?? null };
+  if (reason instanceof Error) return { message: reason.message, code: null };
+  if (typeof reason === 'string' && reason.length > 0) return { message: reason, code: null };
+  return { message: 'Unknown error', code: null };
+}
+
+function isAppError(value: unknown): value is AppError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}

@@ -1,0 +1,42 @@
+// One event in the list: a summary line that expands to the full JSON.
+import { memo } from 'react';
+import type { BusEvent } from '../bindings/BusEvent';
+import { eventJson, formatClock, previewDetail } from './format';
+
+interface Props {
+  event: BusEvent;
+  expanded: boolean;
+  onToggle: (id: string) => void;
+}
+
+export const EventRow = memo(function EventRow({ event, expanded, onToggle }: Props) {
+  const jsonId = `event-json-${event.id}`;
+  return (
+    <li className={`event-row${expanded ? ' event-row--expanded' : ''}`} data-testid="event-row" data-event-id={event.id}>
+      <button
+        type="button"
+        className="event-row__summary"
+        aria-expanded={expanded}
+        aria-controls={expanded ? jsonId : undefined}
+        onClick={() => onToggle(event.id)}
+      >
+        <span className="event-row__meta">
+          <time className="event-row__time" dateTime={new Date(event.receivedAtMs).toISOString()} title={event.time}>
+            {formatClock(event.receivedAtMs)}
+          </time>
+          <span className="event-row__bus" title="Event bus">
+            {event.busName}
+          </span>
+        </span>
+        <span className="event-row__type">{event.detailType}</span>
+        <span className="event-row__source">{event.source}</span>
+        <span className="event-row__preview">{previewDetail(event.detail)}</span>
+      </button>
+      {expanded && (
+        <pre id={jsonId} className="code event-row__json">
+          {eventJson(event)}
+        </pre>
+      )}
+    </li>
+  );
+});

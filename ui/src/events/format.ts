@@ -1,0 +1,30 @@
+// How events are written on screen.
+import type { BusEvent } from '../bindings/BusEvent';
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** HH:MM:SS.mmm in local time. */
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** The detail on one line, cut short; the full JSON is one click away. */
+export function previewDetail(detail: BusEvent['detail'], maxLength = 140): string {
+  if (detail === null) return '(no detail)';
+  const text = JSON.stringify(detail);
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
+
+/** The event with EventBridge's own field names, as a rule's pattern sees it. */
+export function eventJson(event: BusEvent): string {
+  const envelope = {
+    id: event.id,
+    'detail-type': event.detailType,
+    source: event.source,
+    time: event.time,
+    resources: event.resources,
+    detail: event.detail,
+  };
+  return JSON.stringify(envelope, null, 2);
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { busEvent } from '../test/fixtures';
+import { MAX_EVENTS, mergeEvents } from './merge';
+
+const ids = (events: { id: string }[]) => events.map((e) => e.id);
+
+describe('mergeEvents', () => {
+  it('orders newest first whatever order the inputs come in', () => {
+    const merged = mergeEvents([busEvent('b', 200)], [busEvent('a', 100), busEvent('c', 300)]);
+    expect(ids(merged)).toEqual(['c', 'b', 'a']);
+  });
+
+  it('keeps one copy of an event delivered twice, the incoming one', () => {
+    const initial = [busEvent('b', 200), busEvent('a', 100)];
+    const push = [busEvent('c', 300), busEvent('b', 200, { source: 'again' })];
+    const merged = mergeEvents(initial, push);
+    expect(ids(merged)).toEqual(['c', 'b', 'a']);
+    expect(merged[1]?.source).toBe('again');
+  });
+
+  it(`keeps at most ${MAX_EVENTS} events by default, dropping the oldest`, () => {
+    const current = Array.from({ length: MAX_EVENTS }, (_, i) => busEvent(`old-${i}`, 1000 + i)).reverse();
+    const merged = mergeEvents(current, [busEvent('new', 5000)]);
+    expect(merged).toHaveLength(MAX_EVENTS);
+    expect(merged[0]?.id).toBe('new');
+    expect(merged.some((e) => e.id === 'old-0')).toBe(false);
+    expect(merged.at(-1)?.id).toBe('old-1');
+  });
+
+  it('honours a smaller cap', () => {
+    const merged = mergeEvents([], [busEvent('a', 1), busEvent('b', 2), busEvent('c', 3)], 2);
+    expect(ids(merged)).toEqual(['c', 'b']);
+  });
+
+  it('does not modify its inputs', () => {
+    const current = [busEvent('a', 100)];
+    const incoming = [busEvent('b', 200)];
+    mergeEvents(current, incoming);
+    expect(ids(current)).toEqual(['a']);
+    expect(ids(incoming)).toEqual(['b']);
+  });
+});

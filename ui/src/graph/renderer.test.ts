@@ -1,0 +1,97 @@
+// Runs the real Cytoscape + ELK layout headless: no canvas needed.
+import { describe, expect, it, vi } from 'vitest';
+import type { Topology } from '../bindings/Topology';
+import { node, sampleTopology } from '../test/fixtures';
+import { shapeKey } from './elements';
+import { createRenderer } from './renderer';
+
+function layOut(topology: Topology) {
+  const onLayoutDone = vi.fn<(key: string) => void>();
+  const renderer = createRenderer(null, { onSelect: vi.fn(), onLayoutDone });
+  renderer.update(topology);
+  return { renderer, onLayoutDone };
+}
+
+const x = (renderer: ReturnType<typeof createRenderer>, id: string) => renderer.cy.getElementById(id).position('x');
+
+describe('createRenderer', () => {
+  it('lays buses out left, rules in the middle and targets right', async () => {
+    const topology = sampleTopology();
+    // A second, unconnected bus must still sit in the bus column.
+    topology.nodes.push(node({ id: 'bus:audit', kind: 'bus', label: 'audit' }));
+    const { renderer, onLayoutDone } = layOut(topology);
+    await vi.waitFor(() => expect(onLayoutDone).toHaveBeenCalledWith(shapeKey(topology)));
+
+    expect(renderer.cy.nodes()).toHaveLength(6);
+    expect(renderer.cy.edges()).toHaveLength(5);
+    expect(x(renderer, 'bus:audit')).toBeCloseTo(x(renderer, 'bus:orders'), 0);
+    expect(x(renderer, 'rule:orders/order-placed')).toBeGreaterThan(x(renderer, 'bus:orders') + 100);
+    expect(x(renderer, 'target:fn')).toBeGreaterThan(x(renderer, 'rule:orders/order-placed') + 100);
+    expect(x(renderer, 'target:queue')).toBeCloseTo(x(renderer, 'target:fn'), 0);
+    renderer.destroy();
+  });
+
+  it('puts a bus that a rule routes into after that rule', async () => {
+    const topology = sampleTopology();
+    topology.nodes.push(
+      node({ id: 'bus:default', kind: 'bus', label: 'default' }),
+      node({ id: 'rule:default/forward', kind: 'rule', label: 'forward' }),
+    );
+    topology.edges.push(
+      { id: 'f1', source: 'bus:default', target: 'rule:default/forward', kind: 'busToRule' },
+      { id: 'f2', source: 'rule:default/forward', target: 'bus:orders', kind: 'ruleToTarget' },
+    );
+    const { renderer, onLayoutDone } = layOut(topology);
+    await vi.waitFor(() => expect(onLayoutDone).toHaveBeenCalledWith(shapeKey(topology)));
+
+    const backwards = renderer.cy.edges().filter((e) => e.source().position('x') >= e.target().position('x'));
+    expect(backwards.map((e) => e.id())).toEqual([]);
+    expect(x(renderer, 'bus:orders')).toBeGreaterThan(x(renderer, 'rule:default/forward') + 100);
+    renderer.destroy();
+  });
+
+  it('re-lays out only when the structure changes', async () => {
+    const topology = sampleTopology();
+    const { renderer, onLayoutDone } = layOut(topology);
+    await vi.waitFor(() => expect(onLayoutDone).toHaveBeenCalledTimes(1));
+
+    // Same ids, new label and state: data updates in place, no new layout.
+    const renamed = sampleTopology();
+    renamed.nodes[1] = { ...renamed.nodes[1]!, label: 'order-placed-v2', state: 'DISABLED' };
+    renderer.update(renamed);
+    expect(renderer.cy.getElementById('rule:orders/order-placed').data('label')).toBe('order-placed-v2');
+    expect(renderer.cy.getElementById('rule:orders/order-placed').hasClass('disabled')).toBe(true);
+    expect(renderer.cy.getElementById('e3').hasClass('inactive')).toBe(true);
+
+    // A removed target is a new structure.
+    const smaller = sampleTopology();
+    smaller.nodes = smaller.nodes.filter((n) => n.id !== 'target:fn');
+    smaller.edges = smaller.edges.filter((e) => e.target !== 'target:fn');
+    renderer.update(smaller);
+    expect(renderer.cy.getElementById('target:fn').empty()).toBe(true);
+    await vi.waitFor(() => expect(onLayoutDone).toHaveBeenLastCalledWith(shapeKey(smaller)));
+    expect(onLayoutDone).toHaveBeenCalledTimes(2);
+    renderer.destroy();
+  });
+
+  it('reports an empty graph as laid out at once', () => {
+    const empty = { nodes: [], edges: [] };
+    const { renderer, onLayoutDone } = layOut(empty);
+    expect(onLayoutDone).toHaveBeenCalledWith(shapeKey(empty));
+    renderer.destroy();
+  });
+
+  it('reports taps on nodes and on the background', () => {
+    const onSelect = vi.fn();
+    const renderer = createRenderer(null, { onSelect, onLayoutDone: vi.fn() });
+    renderer.update(sampleTopology());
+    renderer.cy.getElementById('target:fn').emit('tap');
+    expect(onSelect).toHaveBeenLastCalledWith('target:fn');
+    renderer.cy.emit('tap');
+    expect(onSelect).toHaveBeenLastCalledWith(null);
+    renderer.select('rule:orders/legacy');
+    expect(renderer.cy.getElementById('rule:orders/legacy').selected()).toBe(true);
+    expect(renderer.cy.getElementById('e5').hasClass('highlighted')).toBe(true);
+    renderer.destroy();
+  });
+});

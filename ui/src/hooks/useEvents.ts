@@ -1,0 +1,51 @@
+// The event list: the initial page merged with every `events-received` push.
+import { useEffect, useState } from 'react';
+import { listEvents, onEventsReceived, toAppError } from '../api';
+import type { BusEvent } from '../bindings/BusEvent';
+import { mergeEvents } from '../events/merge';
+import { subscribe } from './subscribe';
+
+export interface EventsState {
+  events: BusEvent[];
+  loading: boolean;
+  error: string | null;
+}
+
+export function useEvents(): EventsState {
+  const [events, setEvents] = useState<BusEvent[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let active = true;
+    // Listen before asking for the first page so nothing falls in between;
+    // merging dedupes whatever both deliver.
+    const stop = subscribe(
+      () =>
+        onEventsReceived((incoming) => {
+          if (active) setEvents((prev) => mergeEvents(prev, incoming));
+        }),
+      (reason) => {
+        if (active) setError(toAppError(reason).message);
+      },
+    );
+    listEvents(null)
+      .then(
+        (page) => {
+          if (active) setEvents((prev) => mergeEvents(prev, page.events));
+        },
+        (reason: unknown) => {
+          if (active) setError(toAppError(reason).message);
+        },
+      )
+      .finally(() => {
+        if (active) setLoading(false);
+      });
+    return () => {
+      active = false;
+      stop();
+    };
+  }, []);
+
+  return { events, loading, error };
+}

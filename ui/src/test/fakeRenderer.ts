@@ -1,0 +1,47 @@
+// Stand-in for graph/renderer.ts in component tests: jsdom has no canvas.
+// It records what GraphView asks of it and lets tests play the canvas's
+// part (taps, layout finishing).
+import { vi } from 'vitest';
+import type { Topology } from '../bindings/Topology';
+import { shapeKey } from '../graph/elements';
+import type { GraphRenderer, RendererCallbacks } from '../graph/renderer';
+
+export interface FakeRenderer extends GraphRenderer {
+  callbacks: RendererCallbacks;
+  topologies: Topology[];
+  destroyed: boolean;
+  /** Finishes the layout of the latest topology, as ELK would. */
+  finishLayout(): void;
+}
+
+export const renderers: FakeRenderer[] = [];
+
+export function createRenderer(_container: HTMLElement | null, callbacks: RendererCallbacks): GraphRenderer {
+  const fake: FakeRenderer = {
+    cy: {} as GraphRenderer['cy'],
+    callbacks,
+    topologies: [],
+    destroyed: false,
+    update: vi.fn((topology: Topology) => {
+      fake.topologies.push(topology);
+    }),
+    select: vi.fn(),
+    fit: vi.fn(),
+    destroy: vi.fn(() => {
+      fake.destroyed = true;
+    }),
+    finishLayout() {
+      const latest = fake.topologies.at(-1);
+      if (latest) callbacks.onLayoutDone(shapeKey(latest));
+    },
+  };
+  renderers.push(fake);
+  return fake;
+}
+
+/** The renderer GraphView currently uses. */
+export function liveRenderer(): FakeRenderer {
+  const live = renderers.filter((r) => !r.destroyed).at(-1);
+  if (!live) throw new Error('no live renderer');
+  return live;
+}
