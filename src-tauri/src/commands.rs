@@ -1,0 +1,41 @@
+//! The commands the UI invokes.
+
+use choreoscope_model::{AppError, ConnectionInfo, ConnectionMode, EventPage, PutEventOutcome, Topology};
+use choreoscope_observe::EventTail;
+use tauri::State;
+
+use crate::sample_event;
+use crate::state::AppState;
+
+/// How far back the first event list reaches on AWS (local mode lists all).
+const AWS_HISTORY_MS: i64 = 60 * 60 * 1000;
+
+/// The connection in use.
+#[tauri::command]
+pub fn connection_info(state: State<'_, AppState>) -> ConnectionInfo {
+    state.observer.info().clone()
+}
+
+/// The choreography graph.
+#[tauri::command]
+pub async fn get_topology(state: State<'_, AppState>) -> Result<Topology, AppError> {
+    Ok(state.observer.topology().await?)
+}
+
+/// Events accepted since `since_ms` (or the recent past), newest first.
+#[tauri::command]
+pub async fn list_events(state: State<'_, AppState>, since_ms: Option<i64>) -> Result<EventPage, AppError> {
+    let since = since_ms.unwrap_or_else(|| match state.observer.info().mode {
+        ConnectionMode::Local => 0,
+        ConnectionMode::Aws => crate::live::now_ms() - AWS_HISTORY_MS,
+    });
+    let buses = state.observer.bus_names().await?;
+    Ok(EventTail::since(since).poll(state.observer.logs(), &buses).await?)
+}
+
+/// Puts a sample `OrderPlaced` event on the sample bus.
+#[tauri::command]
+pub async fn put_sample_event(state: State<'_, AppState>) -> Result<PutEventOutcome, AppError> {
+    let detail = sample_event::order_placed();
+    Ok(state.observer.put_event(&state.sample_bus, sample_event::SOURCE, sample_event::DETAIL_TYPE, &detail).await?)
+}
