@@ -1,0 +1,145 @@
+//! The real app in a real window: WebKitWebDriver through tauri-driver,
+//! under the X display the test command provides (Xvfb).
+//!
+//! Needs: `DISPLAY`, `tauri-driver` (on PATH or `$TAURI_DRIVER`),
+//! `/usr/bin/WebKitWebDriver`, and `cargo build --workspace` done first.
+//! `./dev test` provides all of them.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use choreoscope_e2e::{Running, free_port, wait_for_port, workspace_bin};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+/// Node labels of `assets/sample-topology.json`, by kind.
+const BUSES: [&str; 2] = ["default", "orders"];
+const RULES: [&str; 5] =
+    ["audit-all-orders", "forward-shop-events", "nightly-sales-report", "order-placed", "payment-failed"];
+const TARGETS: [&str; 6] = [
+    "/aws/events/orders-audit",
+    "build-sales-report",
+    "charge-payment",
+    "notify-customer",
+    "order-analytics",
+    "order-fulfilment",
+];
+
+fn tauri_driver() -> PathBuf {
+    std::env::var_os("TAURI_DRIVER").map_or_else(|| "tauri-driver".into(), PathBuf::from)
+}
+
+async fn wait_for(client: &Client, css: &str, timeout: Duration) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(timeout)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|error| panic!("{css} did not appear within {timeout:?}: {error}"))
+}
+
+async fn texts_of(client: &Client, css: &str, attribute: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    for element in client.find_all(Locator::Css(css)).await.expect("query") {
+        values.push(element.attr(attribute).await.expect("attribute").unwrap_or_default());
+    }
+    values.sort();
+    values
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_window_shows_the_sample_graph_and_put_events() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no DISPLAY: run the window tests under Xvfb (`xvfb-run -a cargo test`, as ./dev test does)"
+    );
+    let app = workspace_bin("choreoscope");
+    let data = tempfile::tempdir().expect("temp dir");
+    let (port, native_port) = (free_port(), free_port());
+    let mut driver = Command::new(tauri_driver());
+    driver
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .args(["--native-driver", "/usr/bin/WebKitWebDriver"]);
+    let _driver = Running::spawn(driver);
+    wait_for_port(port, Duration::from_secs(20));
+
+    let capabilities = json!({
+        "tauri:options": {
+            "application": app,
+            "args": ["--data-dir", data.path()],
+        }
+    });
+    let client = ClientBuilder::native()
+        .capabilities(capabilities.as_object().expect("an object").clone())
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a WebDriver session with the app");
+
+    // Close the session (and with it the app) whether the checks pass or not.
+    let checked = tokio::spawn({
+        let client = client.clone();
+        async move { check_window(&client).await }
+    })
+    .await;
+    // A picture of the window as the checks left it, passed or failed.
+    if let Ok(png) = client.screenshot().await {
+        let dir = choreoscope_e2e::bin_dir().join("e2e");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join("app-window.png"), png);
+    }
+    let _ = client.close().await;
+    if let Err(failure) = checked {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+}
+
+async fn check_window(client: &Client) {
+    // The graph: every node and edge of the sample topology, laid out.
+    let graph = wait_for(client, r#"[data-testid="graph"][data-layout="done"]"#, Duration::from_secs(60)).await;
+    let node_labels = |kind: &'static str| async move {
+        let script = format!(
+            r#"return Array.from(document.querySelectorAll('li[data-node-kind="{kind}"]')).map(li => li.textContent.trim()).sort();"#
+        );
+        client.execute(&script, vec![]).await.expect("script runs")
+    };
+    assert_eq!(node_labels("bus").await, json!(BUSES));
+    assert_eq!(node_labels("rule").await, json!(RULES));
+    assert_eq!(node_labels("target").await, json!(TARGETS));
+    assert_eq!(graph.attr("data-node-count").await.expect("attr").as_deref(), Some("13"));
+    assert_eq!(graph.attr("data-edge-count").await.expect("attr").as_deref(), Some("12"));
+    let edges = texts_of(client, "li[data-edge-id]", "data-edge-id").await;
+    assert_eq!(edges.len(), 12);
+
+    // Laid out left to right: every edge points right on the canvas.
+    let backwards: Value = client
+        .execute(
+            r#"const cy = window.choreoscope.graph;
+               return cy.edges().filter(e => e.source().position('x') >= e.target().position('x')).map(e => e.id());"#,
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(backwards, json!([]), "edges that do not point right");
+
+    // Put a sample event; it shows in the list.
+    let rows_before = client.find_all(Locator::Css(r#"[data-testid="event-row"]"#)).await.expect("query").len();
+    let button = client.find(Locator::XPath("//button[normalize-space()='Put sample event']")).await.expect("button");
+    let clicked = Instant::now();
+    button.click().await.expect("click");
+    let status = wait_for(client, r#"[data-testid="put-status"]"#, Duration::from_secs(10)).await;
+    // WebKitWebDriver's element text can lag a React render; the DOM text cannot.
+    let status = status.prop("textContent").await.expect("status text").unwrap_or_default();
+    let event_id = status
+        .split_whitespace()
+        .find(|word| word.len() == 36 && word.matches('-').count() == 4)
+        .unwrap_or_else(|| panic!("no event id in status {status:?}"))
+        .to_owned();
+    wait_for(client, &format!(r#"[data-testid="event-row"][data-event-id="{event_id}"]"#), Duration::from_secs(5))
+        .await;
+    println!("put event {event_id} listed {:?} after the click", clicked.elapsed());
+    let rows_after = client.find_all(Locator::Css(r#"[data-testid="event-row"]"#)).await.expect("query").len();
+    assert_eq!(rows_after, rows_before + 1, "one new row, no duplicates");
+    let first = client.find(Locator::Css(r#"[data-testid="event-row"]"#)).await.expect("a row");
+    assert_eq!(first.attr("data-event-id").await.expect("attr"), Some(event_id), "newest first");
+}

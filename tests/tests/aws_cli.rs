@@ -1,0 +1,240 @@
+//! The real `aws` CLI against `choreoscope-local`: what a user of the local
+//! system does by hand, including a restart that must lose nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use choreoscope_e2e::{Running, workspace_bin};
+use serde_json::Value;
+
+/// The `aws` CLI: `$AWS_CLI`, else the one `./dev` installs, else `aws` on PATH.
+fn aws_cli() -> PathBuf {
+    if let Some(path) = std::env::var_os("AWS_CLI") {
+        return path.into();
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/aws");
+    if venv.exists() { venv } else { "aws".into() }
+}
+
+struct Local {
+    process: Running,
+    endpoint: String,
+    home: tempfile::TempDir,
+}
+
+fn start(data_dir: &Path) -> Local {
+    let mut command = Command::new(workspace_bin("choreoscope-local"));
+    command.args(["--port", "0", "--data-dir"]).arg(data_dir).env("RUST_LOG", "warn");
+    let process = Running::until_first_line(command);
+    let endpoint = process
+        .first_line
+        .strip_prefix("choreoscope-local listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {:?}", process.first_line))
+        .to_owned();
+    Local { process, endpoint, home: tempfile::tempdir().expect("temp dir") }
+}
+
+impl Local {
+    /// Runs `aws --endpoint-url <local> <args>`, isolated from the user's AWS config.
+    fn aws(&self, args: &[&str]) -> Output {
+        Command::new(aws_cli())
+            .arg("--endpoint-url")
+            .arg(&self.endpoint)
+            .args(["--output", "json"])
+            .args(args)
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", self.home.path().join("config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", self.home.path().join("credentials"))
+            .env("AWS_PAGER", "")
+            .output()
+            .expect("the aws CLI runs (install it with ./dev setup)")
+    }
+
+    /// Runs a command that must succeed, and parses its JSON output.
+    fn ok(&self, args: &[&str]) -> Value {
+        let output = self.aws(args);
+        assert!(output.status.success(), "aws {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+        if output.stdout.iter().all(u8::is_ascii_whitespace) {
+            return Value::Null;
+        }
+        serde_json::from_slice(&output.stdout).expect("the aws CLI printed JSON")
+    }
+
+    /// Runs a command that must fail, and returns what it printed on stderr.
+    fn fails(&self, args: &[&str]) -> String {
+        let output = self.aws(args);
+        assert!(!output.status.success(), "aws {args:?} should have failed");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    }
+}
+
+fn names(list: &Value, key: &str) -> Vec<String> {
+    let mut names: Vec<String> =
+        list[key].as_array().expect("a list").iter().filter_map(|item| item["Name"].as_str().map(Into::into)).collect();
+    names.sort();
+    names
+}
+
+fn logged_event_ids(local: &Local) -> Vec<String> {
+    let logs = local.ok(&[
+        "logs",
+        "filter-log-events",
+        "--log-group-name",
+        "/aws/vendedlogs/events/event-bus/orders",
+        "--filter-pattern",
+        "EVENT_INGEST_SUCCESS",
+    ]);
+    let mut ids: Vec<String> = logs["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| serde_json::from_str::<Value>(e["message"].as_str().expect("message")).expect("record is JSON"))
+        .map(|record| record["event_id"].as_str().expect("event id").to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn buses_rules_targets_and_events_survive_a_restart() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let local = start(data.path());
+
+    let buses = local.ok(&["events", "list-event-buses"]);
+    assert_eq!(names(&buses, "EventBuses"), ["default"]);
+
+    let created = local.ok(&["events", "create-event-bus", "--name", "orders"]);
+    assert_eq!(created["EventBusArn"], "arn:aws:events:us-east-1:123456789012:event-bus/orders");
+    local.ok(&["events", "update-event-bus", "--name", "orders", "--log-config", "IncludeDetail=FULL,Level=INFO"]);
+    let rule = local.ok(&[
+        "events",
+        "put-rule",
+        "--name",
+        "order-placed",
+        "--event-bus-name",
+        "orders",
+        "--event-pattern",
+        r#"{"source":["shop.orders"],"detail-type":["OrderPlaced"]}"#,
+    ]);
+    assert_eq!(rule["RuleArn"], "arn:aws:events:us-east-1:123456789012:rule/orders/order-placed");
+    let put = local.ok(&[
+        "events",
+        "put-targets",
+        "--rule",
+        "order-placed",
+        "--event-bus-name",
+        "orders",
+        "--targets",
+        "Id=payment,Arn=arn:aws:lambda:us-east-1:123456789012:function:charge-payment",
+    ]);
+    assert_eq!(put["FailedEntryCount"], 0);
+
+    let entries = r#"[
+        {"Source":"shop.orders","DetailType":"OrderPlaced","Detail":"{\"orderId\":\"1\"}","EventBusName":"orders"},
+        {"Source":"shop.orders","DetailType":"OrderPlaced","Detail":"{\"orderId\":\"2\"}","EventBusName":"orders"}
+    ]"#;
+    let accepted = local.ok(&["events", "put-events", "--entries", entries]);
+    assert_eq!(accepted["FailedEntryCount"], 0);
+    let mut ids: Vec<String> = accepted["Entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["EventId"].as_str().expect("an event id").to_owned())
+        .collect();
+    ids.sort();
+    assert_eq!(logged_event_ids(&local), ids, "the bus log lists the accepted events");
+
+    let status = local.process.terminate();
+    assert!(status.success(), "choreoscope-local exits cleanly on SIGTERM: {status}");
+    let local = start(data.path());
+
+    assert_eq!(names(&local.ok(&["events", "list-event-buses"]), "EventBuses"), ["default", "orders"]);
+    let rules = local.ok(&["events", "list-rules", "--event-bus-name", "orders"]);
+    assert_eq!(names(&rules, "Rules"), ["order-placed"]);
+    assert_eq!(rules["Rules"][0]["EventPattern"], r#"{"source":["shop.orders"],"detail-type":["OrderPlaced"]}"#);
+    let targets = local.ok(&["events", "list-targets-by-rule", "--rule", "order-placed", "--event-bus-name", "orders"]);
+    assert_eq!(targets["Targets"][0]["Id"], "payment");
+    assert_eq!(logged_event_ids(&local), ids, "accepted events survive the restart");
+
+    // Disable, enable, remove, delete: the full life of a rule.
+    local.ok(&["events", "disable-rule", "--name", "order-placed", "--event-bus-name", "orders"]);
+    let described = local.ok(&["events", "describe-rule", "--name", "order-placed", "--event-bus-name", "orders"]);
+    assert_eq!(described["State"], "DISABLED");
+    local.ok(&["events", "enable-rule", "--name", "order-placed", "--event-bus-name", "orders"]);
+    let stderr = local.fails(&["events", "delete-rule", "--name", "order-placed", "--event-bus-name", "orders"]);
+    assert!(
+        stderr.contains("ValidationException") && stderr.contains("Rule can't be deleted since it has targets."),
+        "{stderr}"
+    );
+    local.ok(&["events", "remove-targets", "--rule", "order-placed", "--event-bus-name", "orders", "--ids", "payment"]);
+    local.ok(&["events", "delete-rule", "--name", "order-placed", "--event-bus-name", "orders"]);
+    local.ok(&["events", "delete-event-bus", "--name", "orders"]);
+    assert_eq!(names(&local.ok(&["events", "list-event-buses"]), "EventBuses"), ["default"]);
+}
+
+#[test]
+fn bad_requests_get_aws_shaped_errors() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let local = start(data.path());
+
+    let stderr = local.fails(&["events", "describe-event-bus", "--name", "no-such-bus"]);
+    assert!(stderr.contains("(ResourceNotFoundException)"), "{stderr}");
+    assert!(stderr.contains("Event bus no-such-bus does not exist."), "{stderr}");
+    let stderr = local.fails(&[
+        "events",
+        "put-rule",
+        "--name",
+        "r",
+        "--event-bus-name",
+        "no-such-bus",
+        "--event-pattern",
+        r#"{"source":["a"]}"#,
+    ]);
+    assert!(stderr.contains("Event bus no-such-bus does not exist."), "{stderr}");
+    let stderr = local.fails(&["events", "describe-rule", "--name", "nope"]);
+    assert!(stderr.contains("Rule nope does not exist on EventBus default."), "{stderr}");
+    let stderr = local.fails(&["events", "delete-event-bus", "--name", "default"]);
+    assert!(
+        stderr.contains("(ValidationException)") && stderr.contains("Cannot delete event bus default."),
+        "{stderr}"
+    );
+    let stderr = local.fails(&["events", "put-rule", "--name", "r", "--event-pattern", r#"{"source":"shop"}"#]);
+    assert!(stderr.contains("(InvalidEventPatternException)"), "{stderr}");
+    local.ok(&["events", "create-event-bus", "--name", "twice"]);
+    let stderr = local.fails(&["events", "create-event-bus", "--name", "twice"]);
+    assert!(
+        stderr.contains("(ResourceAlreadyExistsException)") && stderr.contains("Event bus twice already exists."),
+        "{stderr}"
+    );
+
+    // What the CLI cannot send: raw requests.
+    let http = reqwest::blocking::Client::new();
+    let send = |target: &str, body: &str| {
+        let response = http
+            .post(&local.endpoint)
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .header("X-Amz-Target", target)
+            .body(body.to_owned())
+            .send()
+            .expect("the local system answers");
+        let status = response.status().as_u16();
+        let json: Value = response.json().expect("errors are JSON");
+        (status, json)
+    };
+    let (status, json) = send("AWSEvents.NoSuchOperation", "{}");
+    assert_eq!(status, 400);
+    assert_eq!(json["__type"], "UnknownOperationException");
+    assert!(json["message"].as_str().is_some_and(|m| m.contains("AWSEvents.NoSuchOperation")), "{json}");
+    let (status, json) = send("AWSEvents.ListEventBuses", "{not json");
+    assert_eq!(status, 400);
+    assert_eq!(json["__type"], "SerializationException");
+    let (status, json) = send("AWSEvents.PutEvents", r#"{"Entries": []}"#);
+    assert_eq!(status, 400);
+    assert_eq!(json["__type"], "ValidationException");
+
+    let health: Value =
+        http.get(format!("{}/_choreoscope/health", local.endpoint)).send().and_then(|r| r.json()).expect("health");
+    assert_eq!(health["status"], "ok");
+}
