@@ -7,7 +7,9 @@ use tauri::State;
 use crate::sample_event;
 use crate::state::AppState;
 
-/// How far back the first event list reaches on AWS (local mode lists all).
+/// How far back the first event list reaches: bus logs keep everything, and
+/// reading all of it on AWS costs time and money.
+const LOCAL_HISTORY_MS: i64 = 24 * 60 * 60 * 1000;
 const AWS_HISTORY_MS: i64 = 60 * 60 * 1000;
 
 /// The connection in use.
@@ -25,9 +27,12 @@ pub async fn get_topology(state: State<'_, AppState>) -> Result<Topology, AppErr
 /// Events accepted since `since_ms` (or the recent past), newest first.
 #[tauri::command]
 pub async fn list_events(state: State<'_, AppState>, since_ms: Option<i64>) -> Result<EventPage, AppError> {
-    let since = since_ms.unwrap_or_else(|| match state.observer.info().mode {
-        ConnectionMode::Local => 0,
-        ConnectionMode::Aws => crate::live::now_ms() - AWS_HISTORY_MS,
+    let since = since_ms.unwrap_or_else(|| {
+        let history = match state.observer.info().mode {
+            ConnectionMode::Local => LOCAL_HISTORY_MS,
+            ConnectionMode::Aws => AWS_HISTORY_MS,
+        };
+        crate::live::now_ms() - history
     });
     let buses = state.observer.bus_names().await?;
     Ok(EventTail::since(since).poll(state.observer.logs(), &buses).await?)

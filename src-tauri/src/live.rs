@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use choreoscope_model::Topology;
+use choreoscope_model::{ConnectionMode, Topology};
 use choreoscope_observe::{EventTail, Observer};
 use tauri::{AppHandle, Emitter};
 
@@ -12,11 +12,15 @@ pub const TOPOLOGY_CHANGED: &str = "topology-changed";
 /// Event name of new events; payload: `BusEvent[]`, newest first.
 pub const EVENTS_RECEIVED: &str = "events-received";
 
-/// How often the bus logs are read: well under the one second in which a put
-/// event must show.
-const EVENT_POLL: Duration = Duration::from_millis(400);
-/// Topology is read every this many event polls.
-const TOPOLOGY_EVERY: u32 = 8;
+/// How often the local system's bus logs are read: well under the one second
+/// in which a put event must show.
+const LOCAL_EVENT_POLL: Duration = Duration::from_millis(400);
+/// How often AWS's are read: FilterLogEvents has an account-wide quota of a
+/// few requests per second, shared with everything else in the account, and
+/// each poll costs one request per bus.
+const AWS_EVENT_POLL: Duration = Duration::from_secs(3);
+/// The topology is read about every this long.
+const TOPOLOGY_EVERY: Duration = Duration::from_secs(3);
 /// The tail starts a little in the past so events put while the UI loads
 /// are not missed (the UI drops duplicates).
 const START_OVERLAP_MS: i64 = 5_000;
@@ -28,12 +32,17 @@ pub fn now_ms() -> i64 {
 
 /// Runs the push loop for the life of the app.
 pub fn spawn(app: AppHandle, observer: Observer) {
+    let event_poll = match observer.info().mode {
+        ConnectionMode::Local => LOCAL_EVENT_POLL,
+        ConnectionMode::Aws => AWS_EVENT_POLL,
+    };
+    let topology_every = (TOPOLOGY_EVERY.as_millis() / event_poll.as_millis()).max(1) as u32;
     tauri::async_runtime::spawn(async move {
         let mut tail = EventTail::since(now_ms() - START_OVERLAP_MS);
         let mut last: Option<Topology> = None;
         let mut buses: Vec<String> = Vec::new();
         for tick in 0u32.. {
-            if tick % TOPOLOGY_EVERY == 0 {
+            if tick % topology_every == 0 {
                 refresh_topology(&app, &observer, &mut last, &mut buses).await;
             }
             match tail.poll(observer.logs(), &buses).await {
@@ -45,7 +54,7 @@ pub fn spawn(app: AppHandle, observer: Observer) {
                 Ok(_) => {}
                 Err(error) => tracing::warn!(%error, "cannot read events"),
             }
-            tokio::time::sleep(EVENT_POLL).await;
+            tokio::time::sleep(event_poll).await;
         }
     });
 }

@@ -122,6 +122,34 @@ async fn check_window(client: &Client) {
         .expect("script runs");
     assert_eq!(backwards, json!([]), "edges that do not point right");
 
+    // Events any client puts on the local system the header names show up too.
+    let badge = wait_for(client, r#"[data-testid="connection"]"#, Duration::from_secs(5)).await;
+    let badge = badge.prop("textContent").await.expect("badge text").unwrap_or_default();
+    let endpoint = badge
+        .split_whitespace()
+        .find(|word| word.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no local endpoint in the header: {badge:?}"))
+        .to_owned();
+    let put = reqwest::Client::new()
+        .post(&endpoint)
+        .header("Content-Type", "application/x-amz-json-1.1")
+        .header("X-Amz-Target", "AWSEvents.PutEvents")
+        .body(
+            json!({"Entries": [
+                {"Source": "shop.payments", "DetailType": "PaymentFailed", "Detail": r#"{"data":{"orderId":"ord-7"}}"#, "EventBusName": "orders"},
+                {"Source": "shop.orders", "DetailType": "OrderPlaced", "Detail": r#"{"data":{"orderId":"ord-8"}}"#}
+            ]})
+            .to_string(),
+        )
+        .send()
+        .await
+        .expect("the local system answers");
+    let put: Value = put.json().await.expect("JSON");
+    for entry in put["Entries"].as_array().expect("entries") {
+        let id = entry["EventId"].as_str().expect("accepted");
+        wait_for(client, &format!(r#"[data-testid="event-row"][data-event-id="{id}"]"#), Duration::from_secs(5)).await;
+    }
+
     // Put a sample event; it shows in the list.
     let rows_before = client.find_all(Locator::Css(r#"[data-testid="event-row"]"#)).await.expect("query").len();
     let button = client.find(Locator::XPath("//button[normalize-space()='Put sample event']")).await.expect("button");

@@ -32,7 +32,7 @@ export function elkLayoutOptions(onStop: () => void): LayoutOptions {
       // second bus to the right of the first bus's targets.
       'elk.separateConnectedComponents': false,
       'elk.spacing.nodeNode': 26,
-      'elk.layered.spacing.nodeNodeBetweenLayers': 110,
+      'elk.layered.spacing.nodeNodeBetweenLayers': 64,
       'elk.spacing.edgeNode': 18,
       'elk.layered.spacing.edgeNodeBetweenLayers': 30,
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
