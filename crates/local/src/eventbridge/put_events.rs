@@ -101,10 +101,12 @@ pub(super) fn put(shared: &Shared, input: Input, request_id: &str) -> OpResult {
     let tx = conn.transaction()?;
     let mut results = Vec::with_capacity(entries.len());
     let mut failed = 0;
+    let mut routes = BusRoutes::default();
     for entry in entries {
         match to_event(shared, entry, now) {
             Ok((event, id)) => {
-                accept(shared, &tx, bus_name(entry.event_bus_name.as_deref()), &event, &id, now, request_id)?;
+                let bus = routes.of(&tx, bus_name(entry.event_bus_name.as_deref()))?;
+                accept(shared, &tx, bus, &event, &id, now, request_id)?;
                 results.push(json!({ "EventId": id }));
             }
             Err(error) => {
@@ -119,12 +121,45 @@ pub(super) fn put(shared: &Shared, input: Input, request_id: &str) -> OpResult {
     Ok(json!({ "FailedEntryCount": failed, "Entries": results }))
 }
 
+/// A bus as one request matches against it: the bus (if it exists) and its
+/// enabled rules with parsed patterns.
+struct BusRoute {
+    name: String,
+    bus: Option<buses::Bus>,
+    rules: Vec<(String, Pattern)>,
+}
+
+/// The buses a request has used so far: rules are read and patterns parsed
+/// once per bus per request, not once per event.
+#[derive(Default)]
+struct BusRoutes(Vec<BusRoute>);
+
+impl BusRoutes {
+    fn of(&mut self, conn: &rusqlite::Connection, name: &str) -> rusqlite::Result<&BusRoute> {
+        if let Some(index) = self.0.iter().position(|route| route.name == name) {
+            return Ok(&self.0[index]);
+        }
+        let bus = buses::find(conn, name)?;
+        let rules = match &bus {
+            Some(_) => rules::on_bus(conn, name)?
+                .into_iter()
+                .filter(|rule| rule.is_enabled())
+                // Stored patterns were validated by PutRule; a schedule-only rule has none.
+                .filter_map(|rule| Some((rule.name, Pattern::parse(rule.event_pattern.as_deref()?).ok()?)))
+                .collect(),
+            None => Vec::new(),
+        };
+        self.0.push(BusRoute { name: name.to_owned(), bus, rules });
+        Ok(&self.0[self.0.len() - 1])
+    }
+}
+
 /// Keeps one accepted event, matches it against the bus's enabled rules, and
 /// logs receipt, ingestion and matching.
 fn accept(
     shared: &Shared,
     conn: &rusqlite::Connection,
-    bus_name: &str,
+    route: &BusRoute,
     event: &Value,
     id: &str,
     now: i64,
@@ -132,25 +167,14 @@ fn accept(
 ) -> Result<(), AwsError> {
     // Like AWS, an event for a bus that does not exist is accepted and then
     // reaches no rule; it is still kept, so it can be found.
-    let bus = buses::find(conn, bus_name)?;
-    let matched: Vec<String> = match &bus {
-        Some(_) => rules::on_bus(conn, bus_name)?
-            .into_iter()
-            .filter(|rule| rule.is_enabled())
-            .filter(|rule| {
-                // Stored patterns were validated by PutRule.
-                rule.event_pattern.as_deref().and_then(|p| Pattern::parse(p).ok()).is_some_and(|p| p.matches(event))
-            })
-            .map(|rule| rule.name)
-            .collect(),
-        None => Vec::new(),
-    };
-    conn.execute(
+    let matched: Vec<String> =
+        route.rules.iter().filter(|(_, pattern)| pattern.matches(event)).map(|(name, _)| name.clone()).collect();
+    conn.prepare_cached(
         "INSERT INTO events (id, bus, received_ms, event_json, matched_rules) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, bus_name, now, event.to_string(), json!(matched).to_string()],
-    )?;
-    if let Some(bus) = bus {
-        bus_log::write(shared, conn, &bus, request_id, log_records(shared, event, id, &bus.name, &matched))?;
+    )?
+    .execute(params![id, route.name, now, event.to_string(), json!(matched).to_string()])?;
+    if let Some(bus) = &route.bus {
+        bus_log::write(shared, conn, bus, request_id, log_records(shared, event, id, &bus.name, &matched))?;
     }
     Ok(())
 }
@@ -184,4 +208,128 @@ fn log_records(shared: &Shared, event: &Value, id: &str, bus: &str, matched: &[S
         records.push(record("RULE_MATCH", Level::Trace, json!({ "rule_arn": rule_arn }), json!({})));
     }
     records
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use crate::clock::ManualClock;
+    use crate::config::Config;
+    use crate::eventbridge::handle;
+    use crate::shared::Shared;
+    use crate::store::Store;
+
+    fn system(dir: &std::path::Path) -> Shared {
+        let mut config = Config::new(dir);
+        config.clock = ManualClock::at(1_795_000_000_000);
+        let shared = Shared::new(&config, Arc::new(Store::open(dir).expect("store")));
+        crate::eventbridge::buses::ensure_default(&shared).expect("default bus");
+        shared
+    }
+
+    /// Every bus-log record written so far, in order.
+    fn logged(shared: &Shared) -> Vec<serde_json::Value> {
+        let conn = shared.store.conn();
+        let mut statement = conn.prepare("SELECT message FROM log_events ORDER BY seq").expect("query");
+        let messages = statement.query_map([], |r| r.get::<_, String>(0)).expect("rows");
+        messages.map(|m| serde_json::from_str(&m.expect("row")).expect("JSON")).collect()
+    }
+
+    fn steps(records: &[serde_json::Value]) -> Vec<&str> {
+        records.iter().map(|r| r["message_type"].as_str().expect("type")).collect()
+    }
+
+    fn call(shared: &Shared, operation: &str, input: serde_json::Value) -> serde_json::Value {
+        handle(shared, operation, input.to_string().as_bytes(), "req-1").expect(operation)
+    }
+
+    #[test]
+    fn accepted_events_are_matched_kept_and_logged() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let shared = system(dir.path());
+        call(
+            &shared,
+            "UpdateEventBus",
+            json!({"Name": "default", "LogConfig": {"Level": "TRACE", "IncludeDetail": "FULL"}}),
+        );
+        call(&shared, "PutRule", json!({"Name": "placed", "EventPattern": r#"{"detail-type":["OrderPlaced"]}"#}));
+        call(&shared, "PutRule", json!({"Name": "off", "EventPattern": r#"{"source":["shop"]}"#, "State": "DISABLED"}));
+        let result = call(
+            &shared,
+            "PutEvents",
+            json!({"Entries": [
+                {"Source": "shop", "DetailType": "OrderPlaced", "Detail": "{}"},
+                {"Source": "shop", "DetailType": "OrderPaid", "Detail": "{}"},
+                {"Source": "shop", "DetailType": "OrderPlaced", "Detail": "[1]"},
+                {"DetailType": "OrderPlaced", "Detail": "{}"}
+            ]}),
+        );
+        assert_eq!(result["FailedEntryCount"], 2);
+        assert_eq!(
+            result["Entries"][2],
+            json!({"ErrorCode": "MalformedDetail", "ErrorMessage": "Detail is malformed."})
+        );
+        assert_eq!(
+            result["Entries"][3]["ErrorMessage"],
+            "Parameter Source is not valid. Reason: Source is a required argument."
+        );
+
+        let conn = shared.store.conn();
+        let matched: Vec<(String, String, i64)> = conn
+            .prepare("SELECT id, matched_rules, received_ms FROM events ORDER BY seq")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+            .expect("events");
+        assert_eq!(matched.len(), 2);
+        assert_eq!(
+            (matched[0].0.as_str(), matched[0].1.as_str()),
+            (result["Entries"][0]["EventId"].as_str().expect("id"), r#"["placed"]"#)
+        );
+        assert_eq!(matched[1].1, "[]", "a disabled rule matches nothing");
+        assert_eq!(matched[0].2, 1_795_000_000_000, "time comes from the injected clock");
+
+        drop(conn);
+        let records = logged(&shared);
+        assert_eq!(
+            steps(&records),
+            [
+                "EVENT_RECEIPT",
+                "EVENT_INGEST_SUCCESS",
+                "RULE_MATCH_START",
+                "RULE_MATCH",
+                "EVENT_RECEIPT",
+                "EVENT_INGEST_SUCCESS",
+                "RULE_MATCH_START",
+                "NO_STANDARD_RULES_MATCHED",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bus_logging_at_info_without_detail_logs_outcomes_only() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let shared = system(dir.path());
+        call(
+            &shared,
+            "UpdateEventBus",
+            json!({"Name": "default", "LogConfig": {"Level": "INFO", "IncludeDetail": "NONE"}}),
+        );
+        call(&shared, "PutEvents", json!({"Entries": [{"Source": "shop", "DetailType": "X", "Detail": "{}"}]}));
+        let messages = logged(&shared);
+        assert_eq!(steps(&messages), ["EVENT_INGEST_SUCCESS", "NO_STANDARD_RULES_MATCHED"]);
+        assert!(messages[0]["details"].get("event_detail").is_none(), "no detail without IncludeDetail FULL");
+    }
+
+    #[test]
+    fn too_many_entries_is_a_validation_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let shared = system(dir.path());
+        let entry = json!({"Source": "s", "DetailType": "d", "Detail": "{}"});
+        let body = json!({"Entries": vec![entry; 11]}).to_string();
+        let error = handle(&shared, "PutEvents", body.as_bytes(), "r").expect_err("11 entries");
+        assert_eq!(error.code, "ValidationException");
+        assert!(error.message.ends_with("Member must have length less than or equal to 10"), "{}", error.message);
+    }
 }

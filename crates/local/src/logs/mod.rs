@@ -34,11 +34,10 @@ pub fn append(
     now_ms: i64,
     messages: &[(i64, String)],
 ) -> rusqlite::Result<()> {
-    conn.execute("INSERT OR IGNORE INTO log_groups (name, created_ms) VALUES (?1, ?2)", params![group, now_ms])?;
-    conn.execute(
-        "INSERT OR IGNORE INTO log_streams (log_group, name, created_ms) VALUES (?1, ?2, ?3)",
-        params![group, stream, now_ms],
-    )?;
+    conn.prepare_cached("INSERT OR IGNORE INTO log_groups (name, created_ms) VALUES (?1, ?2)")?
+        .execute(params![group, now_ms])?;
+    conn.prepare_cached("INSERT OR IGNORE INTO log_streams (log_group, name, created_ms) VALUES (?1, ?2, ?3)")?
+        .execute(params![group, stream, now_ms])?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO log_events (log_group, log_stream, timestamp_ms, ingestion_ms, message) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
