@@ -78,8 +78,10 @@ async fn read_bus(logs: &Client, bus: &str, since_ms: i64) -> Result<Vec<BusEven
                 events.push(event);
             }
         }
+        // FilterLogEvents may answer an empty page with a token (it searches
+        // in chunks): only the absence of a token means the end.
         token = page.next_token().map(ToOwned::to_owned);
-        if token.is_none() || page.events().is_empty() {
+        if token.is_none() {
             return Ok(events);
         }
     }
