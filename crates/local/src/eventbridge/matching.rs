@@ -52,9 +52,6 @@ fn validate_object(object: &Map<String, Value>) -> Result<(), AwsError> {
                     return Err(invalid(format_args!("\"{key}\" must be an object or an array")));
                 }
             }
-            Value::String(_) => {
-                return Err(invalid(format_args!("\"{key}\" must be an object or an array")));
-            }
             _ => {
                 return Err(invalid(format_args!("\"{key}\" must be an object or an array")));
             }
