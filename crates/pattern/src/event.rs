@@ -1,0 +1,336 @@
+//! Events as the matcher reads them: the leaf values at the paths some rule
+//! tests, each with the array elements it sits in. Everything else in the
+//! event is skipped, without being copied.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use crate::value::Leaf;
+
+/// Index of a path some rule tests.
+pub(crate) type PathId = u32;
+
+/// The paths rules test, as a tree of field names.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PathTrie {
+    nodes: Vec<TrieNode>,
+    paths: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TrieNode {
+    children: HashMap<Box<str>, u32>,
+    path: Option<PathId>,
+}
+
+impl PathTrie {
+    /// The id of a dotted path, added if new.
+    pub(crate) fn insert(&mut self, path: &str) -> PathId {
+        if self.nodes.is_empty() {
+            self.nodes.push(TrieNode::default());
+        }
+        let mut node = 0usize;
+        for name in path.split('.') {
+            node = match self.nodes[node].children.get(name) {
+                Some(child) => *child as usize,
+                None => {
+                    let child = self.nodes.len();
+                    self.nodes.push(TrieNode::default());
+                    self.nodes[node].children.insert(name.into(), child as u32);
+                    child
+                }
+            };
+        }
+        *self.nodes[node].path.get_or_insert_with(|| {
+            self.paths += 1;
+            self.paths - 1
+        })
+    }
+
+    /// How many paths there are; ids run from 0 to this.
+    pub(crate) fn len(&self) -> usize {
+        self.paths as usize
+    }
+
+    /// The node a field name leads to. A name with dots is a path of its
+    /// own: EventBridge joins field names with dots, so `{"a.b": 1}` and
+    /// `{"a": {"b": 1}}` are the same field.
+    fn child(&self, node: u32, name: &str) -> Option<u32> {
+        let step = |node: u32, name: &str| self.nodes.get(node as usize).and_then(|n| n.children.get(name)).copied();
+        if !name.contains('.') {
+            return step(node, name);
+        }
+        name.split('.').try_fold(node, step)
+    }
+
+    fn path(&self, node: u32) -> Option<PathId> {
+        self.nodes.get(node as usize).and_then(|n| n.path)
+    }
+
+    fn has_children(&self, node: u32) -> bool {
+        self.nodes.get(node as usize).is_some_and(|n| !n.children.is_empty())
+    }
+}
+
+/// One leaf value of an event at a tested path.
+#[derive(Debug, Clone)]
+pub(crate) struct EventLeaf<'e> {
+    pub(crate) path: PathId,
+    pub(crate) value: Leaf<'e>,
+    /// Range in [`Flattened::trail`] of the (array, element) pairs the leaf sits in.
+    trail: (u32, u32),
+}
+
+/// The tested leaves of one event.
+#[derive(Debug, Default)]
+pub(crate) struct Flattened<'e> {
+    pub(crate) leaves: Vec<EventLeaf<'e>>,
+    trail: Vec<(u32, u32)>,
+    arrays: u32,
+}
+
+impl<'e> Flattened<'e> {
+    /// Whether any leaf sits in an array (only then can fields of one rule be
+    /// drawn from different elements).
+    pub(crate) fn has_arrays(&self) -> bool {
+        !self.trail.is_empty()
+    }
+
+    /// The leaves at one path.
+    pub(crate) fn at_path(&self, path: PathId) -> impl Iterator<Item = usize> + '_ {
+        self.leaves.iter().enumerate().filter(move |(_, leaf)| leaf.path == path).map(|(index, _)| index)
+    }
+
+    /// Whether two leaves can be used together: they never sit in different
+    /// elements of the same array.
+    pub(crate) fn compatible(&self, a: usize, b: usize) -> bool {
+        let trail = |leaf: &EventLeaf<'_>| &self.trail[leaf.trail.0 as usize..leaf.trail.1 as usize];
+        let (a, b) = (trail(&self.leaves[a]), trail(&self.leaves[b]));
+        a.iter().all(|(array, element)| b.iter().all(|(other, index)| other != array || index == element))
+    }
+
+    fn push(&mut self, path: PathId, value: Leaf<'e>, stack: &[(u32, u32)]) {
+        let start = self.trail.len() as u32;
+        self.trail.extend_from_slice(stack);
+        self.leaves.push(EventLeaf { path, value, trail: (start, self.trail.len() as u32) });
+    }
+
+    /// Flattens an event given as a JSON value.
+    pub(crate) fn from_value(trie: &PathTrie, event: &'e Value) -> Self {
+        let mut flat = Self::default();
+        let mut stack = Vec::new();
+        if let Value::Object(map) = event {
+            for (name, value) in map {
+                if let Some(child) = trie.child(0, name) {
+                    flat.visit_value(trie, child, value, &mut stack);
+                }
+            }
+        }
+        flat
+    }
+
+    fn visit_value(&mut self, trie: &PathTrie, node: u32, value: &'e Value, stack: &mut Vec<(u32, u32)>) {
+        let leaf = match value {
+            Value::Object(map) => {
+                for (name, value) in map {
+                    if let Some(child) = trie.child(node, name) {
+                        self.visit_value(trie, child, value, stack);
+                    }
+                }
+                return;
+            }
+            Value::Array(items) => {
+                let array = self.next_array();
+                for (index, item) in items.iter().enumerate() {
+                    stack.push((array, index as u32));
+                    self.visit_value(trie, node, item, stack);
+                    stack.pop();
+                }
+                return;
+            }
+            Value::String(s) => Leaf::Str(Cow::Borrowed(s)),
+            Value::Number(n) => Leaf::Num(n.as_f64().unwrap_or(f64::NAN)),
+            Value::Bool(b) => Leaf::Bool(*b),
+            Value::Null => Leaf::Null,
+        };
+        if let Some(path) = trie.path(node) {
+            self.push(path, leaf, stack);
+        }
+    }
+
+    fn next_array(&mut self) -> u32 {
+        self.arrays += 1;
+        self.arrays
+    }
+
+    /// Flattens an event given as JSON text, reading only what rules test.
+    pub(crate) fn from_json(trie: &PathTrie, text: &'e str) -> Result<Self, serde_json::Error> {
+        let mut flat = Self::default();
+        let mut stack = Vec::new();
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        Node { trie, node: 0, flat: &mut flat, stack: &mut stack, top: true }.deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        Ok(flat)
+    }
+}
+
+/// Reads the value at one trie node from a JSON stream.
+struct Node<'t, 'f, 'e> {
+    trie: &'t PathTrie,
+    node: u32,
+    flat: &'f mut Flattened<'e>,
+    stack: &'f mut Vec<(u32, u32)>,
+    /// The event itself: only an object is an event.
+    top: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_, '_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Node<'_, '_, 'de> {
+    fn leaf<E>(self, value: Leaf<'de>) -> Result<(), E> {
+        if !self.top
+            && let Some(path) = self.trie.path(self.node)
+        {
+            self.flat.push(path, value, self.stack);
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON event")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<(), E> {
+        self.leaf(Leaf::Str(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        self.leaf(Leaf::Str(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<(), E> {
+        self.leaf(Leaf::Str(Cow::Owned(v)))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        self.leaf(Leaf::Num(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        self.leaf(Leaf::Num(v as f64))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        self.leaf(Leaf::Num(v as f64))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.leaf(Leaf::Bool(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.leaf(Leaf::Null)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Node { trie, node, flat, stack, .. } = self;
+        if !trie.has_children(node) {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(());
+        }
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match trie.child(node, &key) {
+                Some(child) => {
+                    map.next_value_seed(Node { trie, node: child, flat: &mut *flat, stack: &mut *stack, top: false })?
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Node { trie, node, flat, stack, top } = self;
+        if top || (trie.path(node).is_none() && !trie.has_children(node)) {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(());
+        }
+        let array = flat.next_array();
+        let mut index = 0;
+        loop {
+            stack.push((array, index));
+            let seed = Node { trie, node, flat: &mut *flat, stack: &mut *stack, top: false };
+            let more = seq.next_element_seed(seed)?;
+            stack.pop();
+            if more.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trie(paths: &[&str]) -> PathTrie {
+        let mut trie = PathTrie::default();
+        for path in paths {
+            trie.insert(path);
+        }
+        trie
+    }
+
+    fn leaves(flat: &Flattened<'_>) -> Vec<(PathId, Leaf<'static>)> {
+        flat.leaves.iter().map(|l| (l.path, l.value.clone().into_owned())).collect()
+    }
+
+    const EVENT: &str = r#"{"source": "shop", "detail": {"items": [{"sku": "a", "n": 1}, {"sku": "b\u00e9", "n": 2.5}],
+        "skip": {"deep": [1, 2, {"x": "y"}]}, "flag": true, "none": null}, "ignored": [1, 2, 3]}"#;
+
+    #[test]
+    fn text_and_value_flatten_alike_and_skip_untested_paths() {
+        let trie = trie(&["source", "detail.items.sku", "detail.items.n", "detail.flag", "detail.none"]);
+        let value: Value = serde_json::from_str(EVENT).expect("JSON");
+        let from_text = Flattened::from_json(&trie, EVENT).expect("valid");
+        let from_value = Flattened::from_value(&trie, &value);
+        assert_eq!(leaves(&from_text), leaves(&from_value));
+        assert_eq!(from_text.leaves.len(), 7);
+        assert_eq!(from_text.leaves[3].value, Leaf::Str("bé".into()));
+    }
+
+    #[test]
+    fn leaves_of_different_array_elements_are_incompatible() {
+        let trie = trie(&["detail.items.sku", "detail.items.n", "source"]);
+        let flat = Flattened::from_json(&trie, EVENT).expect("valid");
+        // source, sku a, n 1, sku b, n 2.5
+        let index = |value: Leaf<'_>| flat.leaves.iter().position(|l| l.value == value).expect("leaf");
+        let (a, one, b) = (index(Leaf::Str("a".into())), index(Leaf::Num(1.0)), index(Leaf::Str("bé".into())));
+        assert!(flat.compatible(a, one));
+        assert!(!flat.compatible(b, one));
+        assert!(flat.compatible(index(Leaf::Str("shop".into())), b));
+    }
+
+    #[test]
+    fn malformed_text_is_an_error() {
+        assert!(Flattened::from_json(&trie(&["a"]), r#"{"a": "#).is_err());
+        assert!(Flattened::from_json(&trie(&["a"]), r#"{"a": 1} trailing"#).is_err());
+    }
+}

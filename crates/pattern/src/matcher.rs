@@ -1,0 +1,384 @@
+//! Many rules compiled into one index.
+//!
+//! Every rule is expanded into alternatives (one per `$or` branch), each a
+//! list of field tests. For each tested path the index holds hash maps from
+//! exact values, folded values, prefixes and suffixes to the tests they
+//! satisfy, and a short list of the conditions that must be evaluated one by
+//! one (numeric ranges, wildcards, anything-but, CIDR). An event is read only
+//! at tested paths; each leaf looks up the tests it satisfies, and only the
+//! alternatives that got a hit (or that can pass on absent fields alone) are
+//! then checked, so the cost per event follows the event, not the number of
+//! rules.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use serde_json::Value;
+
+use crate::ast::{Condition, Pattern};
+use crate::event::{Flattened, PathId, PathTrie};
+use crate::value::{Leaf, Scalar, fold_case, number_key};
+
+/// A field test of an alternative: (alternative, field index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct TestRef {
+    alternative: u32,
+    field: u32,
+}
+
+/// Strings of one kind (prefixes or suffixes) and the lengths they come in.
+#[derive(Debug, Clone, Default)]
+struct Affixes {
+    by_text: HashMap<Box<str>, Vec<TestRef>>,
+    lengths: Vec<usize>,
+}
+
+impl Affixes {
+    fn insert(&mut self, text: &str, test: TestRef) {
+        self.by_text.entry(text.into()).or_default().push(test);
+        if let Err(at) = self.lengths.binary_search(&text.len()) {
+            self.lengths.insert(at, text.len());
+        }
+    }
+
+    fn prefixes_of(&self, value: &str, hit: &mut impl FnMut(TestRef)) {
+        for &len in &self.lengths {
+            if len > value.len() {
+                break;
+            }
+            if value.is_char_boundary(len)
+                && let Some(tests) = self.by_text.get(&value[..len])
+            {
+                tests.iter().copied().for_each(&mut *hit);
+            }
+        }
+    }
+
+    fn suffixes_of(&self, value: &str, hit: &mut impl FnMut(TestRef)) {
+        for &len in &self.lengths {
+            if len > value.len() {
+                break;
+            }
+            let start = value.len() - len;
+            if value.is_char_boundary(start)
+                && let Some(tests) = self.by_text.get(&value[start..])
+            {
+                tests.iter().copied().for_each(&mut *hit);
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lengths.is_empty()
+    }
+}
+
+/// The tests on one path.
+#[derive(Debug, Clone, Default)]
+struct PathIndex {
+    strings: HashMap<Box<str>, Vec<TestRef>>,
+    numbers: HashMap<u64, Vec<TestRef>>,
+    trues: Vec<TestRef>,
+    falses: Vec<TestRef>,
+    nulls: Vec<TestRef>,
+    folded: HashMap<Box<str>, Vec<TestRef>>,
+    prefixes: Affixes,
+    suffixes: Affixes,
+    folded_prefixes: Affixes,
+    folded_suffixes: Affixes,
+    present: Vec<TestRef>,
+    scanned: Vec<(Condition, TestRef)>,
+}
+
+impl PathIndex {
+    fn insert(&mut self, condition: &Condition, test: TestRef) {
+        match condition {
+            Condition::Exact(Scalar::Str(s)) => self.strings.entry(s.as_str().into()).or_default().push(test),
+            Condition::Exact(Scalar::Num(n)) => self.numbers.entry(number_key(*n)).or_default().push(test),
+            Condition::Exact(Scalar::Bool(true)) => self.trues.push(test),
+            Condition::Exact(Scalar::Bool(false)) => self.falses.push(test),
+            Condition::Exact(Scalar::Null) => self.nulls.push(test),
+            Condition::EqualsIgnoreCase(folded) => self.folded.entry(folded.as_str().into()).or_default().push(test),
+            Condition::Prefix(prefix) => self.prefixes.insert(prefix, test),
+            Condition::Suffix(suffix) => self.suffixes.insert(suffix, test),
+            Condition::PrefixIgnoreCase(prefix) => self.folded_prefixes.insert(prefix, test),
+            Condition::SuffixIgnoreCase(suffix) => self.folded_suffixes.insert(suffix, test),
+            Condition::Exists(true) => self.present.push(test),
+            // Absence is checked per alternative, not per leaf.
+            Condition::Exists(false) => {}
+            other => self.scanned.push((other.clone(), test)),
+        }
+    }
+
+    /// Calls `hit` for every test one leaf value satisfies.
+    fn hits(&self, leaf: &Leaf<'_>, hit: &mut impl FnMut(TestRef)) {
+        let tests: &[TestRef] = match leaf {
+            Leaf::Str(text) => {
+                self.string_hits(text, hit);
+                &[]
+            }
+            Leaf::Num(n) => self.numbers.get(&number_key(*n)).map_or(&[], Vec::as_slice),
+            Leaf::Bool(true) => &self.trues,
+            Leaf::Bool(false) => &self.falses,
+            Leaf::Null => &self.nulls,
+        };
+        tests.iter().chain(&self.present).copied().for_each(&mut *hit);
+        for (condition, test) in &self.scanned {
+            if condition.passes(leaf) {
+                hit(*test);
+            }
+        }
+    }
+
+    fn string_hits(&self, text: &str, hit: &mut impl FnMut(TestRef)) {
+        if let Some(tests) = self.strings.get(text) {
+            tests.iter().copied().for_each(&mut *hit);
+        }
+        self.prefixes.prefixes_of(text, hit);
+        self.suffixes.suffixes_of(text, hit);
+        if !self.folded.is_empty() || !self.folded_prefixes.is_empty() || !self.folded_suffixes.is_empty() {
+            let folded = fold_case(text);
+            if let Some(tests) = self.folded.get(folded.as_str()) {
+                tests.iter().copied().for_each(&mut *hit);
+            }
+            self.folded_prefixes.prefixes_of(&folded, hit);
+            self.folded_suffixes.suffixes_of(&folded, hit);
+        }
+    }
+}
+
+/// One field of an alternative.
+#[derive(Debug, Clone)]
+struct Field {
+    path: PathId,
+    /// The field also passes when the event has no value at the path.
+    absence_passes: bool,
+}
+
+/// One alternative of a rule: all its fields must pass.
+#[derive(Debug, Clone)]
+struct Alternative {
+    rule: usize,
+    fields: Vec<Field>,
+}
+
+/// A set of rules, each an event pattern, matched against events together.
+///
+/// ```
+/// use choreoscope_pattern::{Matcher, Pattern};
+///
+/// let mut matcher = Matcher::new();
+/// matcher.add_rule(1, Pattern::parse(r#"{"detail": {"items": {"sku": ["a"], "qty": [2]}}}"#)?);
+/// // Fields drawn from different elements of an array never combine.
+/// let event = r#"{"detail": {"items": [{"sku": "a", "qty": 1}, {"sku": "b", "qty": 2}]}}"#;
+/// assert!(matcher.matching_rules_json(event).expect("valid JSON").is_empty());
+/// matcher.add_rule(2, Pattern::parse(r#"{"detail": {"items": {"sku": ["b"], "qty": [2]}}}"#)?);
+/// assert_eq!(matcher.matching_rules_json(event).expect("valid JSON"), [&2]);
+/// assert!(matcher.remove_rule(&2));
+/// # Ok::<(), choreoscope_pattern::PatternError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Matcher<R> {
+    trie: PathTrie,
+    indexes: Vec<PathIndex>,
+    alternatives: Vec<Alternative>,
+    /// Alternatives every field of which passes on absence: checked for
+    /// every event, hit or not.
+    absence_only: Vec<u32>,
+    /// Rules by slot; a removed rule leaves `None` until the index is rebuilt.
+    rules: Vec<Option<(R, Pattern)>>,
+    slots: HashMap<R, usize>,
+}
+
+impl<R> Default for Matcher<R> {
+    fn default() -> Self {
+        Self {
+            trie: PathTrie::default(),
+            indexes: Vec::new(),
+            alternatives: Vec::new(),
+            absence_only: Vec::new(),
+            rules: Vec::new(),
+            slots: HashMap::new(),
+        }
+    }
+}
+
+impl<R: Clone + Eq + Hash> Matcher<R> {
+    /// An empty matcher.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many rules it holds.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether it holds no rule.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// Adds a rule, replacing any rule with the same id.
+    pub fn add_rule(&mut self, id: R, pattern: Pattern) {
+        self.remove_rule(&id);
+        let slot = self.rules.len();
+        self.index(slot, &pattern);
+        self.rules.push(Some((id.clone(), pattern)));
+        self.slots.insert(id, slot);
+    }
+
+    /// Removes a rule; `false` if there was none with that id.
+    pub fn remove_rule(&mut self, id: &R) -> bool {
+        let Some(slot) = self.slots.remove(id) else { return false };
+        self.rules[slot] = None;
+        // Removed rules' tests stay in the index, pointing at nothing, until
+        // they outnumber the live ones; then the index is rebuilt.
+        if self.rules.len() > 2 * self.slots.len() + 16 {
+            self.rebuild();
+        }
+        true
+    }
+
+    fn rebuild(&mut self) {
+        let rules: Vec<(R, Pattern)> = std::mem::take(&mut self.rules).into_iter().flatten().collect();
+        *self = Self::default();
+        for (id, pattern) in rules {
+            self.add_rule(id, pattern);
+        }
+    }
+
+    fn index(&mut self, slot: usize, pattern: &Pattern) {
+        for tests in pattern.conjunctions() {
+            let alternative = self.alternatives.len() as u32;
+            let mut fields = Vec::with_capacity(tests.len());
+            for (field, test) in tests.iter().enumerate() {
+                let path = self.trie.insert(&test.path);
+                if self.indexes.len() < self.trie.len() {
+                    self.indexes.resize_with(self.trie.len(), PathIndex::default);
+                }
+                let reference = TestRef { alternative, field: field as u32 };
+                for condition in &test.conditions {
+                    self.indexes[path as usize].insert(condition, reference);
+                }
+                fields.push(Field { path, absence_passes: test.absence_passes() });
+            }
+            if fields.iter().all(|f| f.absence_passes) {
+                self.absence_only.push(alternative);
+            }
+            self.alternatives.push(Alternative { rule: slot, fields });
+        }
+    }
+
+    /// The ids of the rules an event (a JSON value) matches, each once.
+    pub fn matching_rules(&self, event: &Value) -> Vec<&R> {
+        self.matching(&Flattened::from_value(&self.trie, event))
+    }
+
+    /// The ids of the rules an event given as JSON text matches, each once.
+    /// Faster than parsing first: only the tested paths are read.
+    pub fn matching_rules_json(&self, event: &str) -> Result<Vec<&R>, serde_json::Error> {
+        Ok(self.matching(&Flattened::from_json(&self.trie, event)?))
+    }
+
+    fn matching(&self, event: &Flattened<'_>) -> Vec<&R> {
+        let mut present = vec![false; self.indexes.len()];
+        let mut hits: Vec<(TestRef, u32)> = Vec::new();
+        for (leaf_index, leaf) in event.leaves.iter().enumerate() {
+            present[leaf.path as usize] = true;
+            self.indexes[leaf.path as usize].hits(&leaf.value, &mut |test| hits.push((test, leaf_index as u32)));
+        }
+        hits.sort_unstable();
+        hits.dedup();
+
+        let mut matched: Vec<usize> = Vec::new();
+        let mut start = 0;
+        while start < hits.len() {
+            let alternative = hits[start].0.alternative;
+            let end = start + hits[start..].iter().take_while(|(t, _)| t.alternative == alternative).count();
+            if self.passes(alternative, &hits[start..end], &present, event) {
+                matched.push(self.alternatives[alternative as usize].rule);
+            }
+            start = end;
+        }
+        for &alternative in &self.absence_only {
+            let hit = hits.binary_search_by(|(t, _)| t.alternative.cmp(&alternative)).is_ok();
+            if !hit && self.passes(alternative, &[], &present, event) {
+                matched.push(self.alternatives[alternative as usize].rule);
+            }
+        }
+        matched.sort_unstable();
+        matched.dedup();
+        matched.iter().filter_map(|&slot| self.rules[slot].as_ref().map(|(id, _)| id)).collect()
+    }
+
+    /// Whether an alternative passes, given its hits (sorted by field).
+    fn passes(&self, alternative: u32, hits: &[(TestRef, u32)], present: &[bool], event: &Flattened<'_>) -> bool {
+        let Alternative { rule, fields } = &self.alternatives[alternative as usize];
+        if self.rules[*rule].is_none() {
+            return false;
+        }
+        let mut choices: Vec<Choice<'_>> = Vec::with_capacity(fields.len());
+        let mut rest = hits;
+        for (index, field) in fields.iter().enumerate() {
+            let count = rest.iter().take_while(|(t, _)| t.field == index as u32).count();
+            let (leaves, after) = rest.split_at(count);
+            rest = after;
+            if leaves.is_empty() && !field.absence_passes {
+                return false;
+            }
+            // A field nothing in the event has passes on absence outright.
+            if !leaves.is_empty() || present[field.path as usize] {
+                choices.push(Choice { leaves, absence: field.absence_passes.then_some(field.path) });
+            }
+        }
+        if !event.has_arrays() {
+            // Without arrays every leaf is compatible with every other, so a
+            // field that has values cannot pass on absence.
+            return choices.iter().all(|choice| !choice.leaves.is_empty());
+        }
+        consistent(&choices, &mut Vec::new(), &mut Vec::new(), event)
+    }
+}
+
+/// What can satisfy one field: one of its hit leaves, or (for a field with
+/// `exists: false`) the absence of its path from the array elements the
+/// other fields were drawn from.
+struct Choice<'h> {
+    leaves: &'h [(TestRef, u32)],
+    absence: Option<PathId>,
+}
+
+/// Whether one option per field can be chosen such that no two chosen
+/// leaves sit in different elements of the same array, and no path chosen as
+/// absent has a leaf in the elements the chosen leaves sit in.
+fn consistent(
+    choices: &[Choice<'_>],
+    chosen: &mut Vec<usize>,
+    absent: &mut Vec<PathId>,
+    event: &Flattened<'_>,
+) -> bool {
+    let Some((first, rest)) = choices.split_first() else {
+        return absent
+            .iter()
+            .all(|&path| event.at_path(path).all(|leaf| chosen.iter().any(|&other| !event.compatible(other, leaf))));
+    };
+    for &(_, leaf) in first.leaves {
+        let leaf = leaf as usize;
+        if chosen.iter().all(|&other| event.compatible(other, leaf)) {
+            chosen.push(leaf);
+            if consistent(rest, chosen, absent, event) {
+                return true;
+            }
+            chosen.pop();
+        }
+    }
+    if let Some(path) = first.absence {
+        absent.push(path);
+        if consistent(rest, chosen, absent, event) {
+            return true;
+        }
+        absent.pop();
+    }
+    false
+}
