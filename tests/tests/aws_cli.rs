@@ -238,3 +238,70 @@ fn bad_requests_get_aws_shaped_errors() {
         http.get(format!("{}/_choreoscope/health", local.endpoint)).send().and_then(|r| r.json()).expect("health");
     assert_eq!(health["status"], "ok");
 }
+
+#[test]
+fn test_event_pattern_and_rich_rules_work_through_the_cli() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let local = start(data.path());
+    let event = r#"{"id": "1", "account": "123456789012", "source": "shop.orders", "time": "2026-11-22T10:00:00Z",
+        "region": "us-east-1", "resources": [], "detail-type": "OrderPlaced",
+        "detail": {"total": 120, "items": [{"sku": "pizza", "qty": 2}, {"sku": "cola", "qty": 1}]}}"#;
+    let result = |pattern: &str| {
+        local.ok(&["events", "test-event-pattern", "--event-pattern", pattern, "--event", event])["Result"].clone()
+    };
+    assert_eq!(result(r#"{"source": [{"prefix": "shop."}], "detail": {"total": [{"numeric": [">=", 100]}]}}"#), true);
+    assert_eq!(
+        result(r#"{"detail": {"items": {"sku": ["pizza"], "qty": [1]}}}"#),
+        false,
+        "array elements never combine"
+    );
+    assert_eq!(result(r#"{"detail-type": [{"anything-but": {"prefix": "Order"}}]}"#), false);
+    let stderr =
+        local.fails(&["events", "test-event-pattern", "--event-pattern", r#"{"source": ["a"]}"#, "--event", "{}"]);
+    assert!(stderr.contains("(ValidationException)") && stderr.contains("Parameter Event is not valid."), "{stderr}");
+    let stderr = local.fails(&[
+        "events",
+        "test-event-pattern",
+        "--event-pattern",
+        r#"{"a": [{"wildcard": "x**"}]}"#,
+        "--event",
+        event,
+    ]);
+    assert!(stderr.contains("Consecutive wildcard characters at pos 2"), "{stderr}");
+
+    // A rule with operators routes PutEvents by them; the bus log says which rule matched.
+    local.ok(&["events", "update-event-bus", "--name", "default", "--log-config", "IncludeDetail=NONE,Level=TRACE"]);
+    let pattern = r#"{"source": [{"prefix": "shop."}], "detail": {"total": [{"numeric": [">", 100]}]}}"#;
+    local.ok(&["events", "put-rule", "--name", "big-orders", "--event-pattern", pattern]);
+    let entries = r#"[{"Source":"shop.orders","DetailType":"OrderPlaced","Detail":"{\"total\": 120}"},
+                      {"Source":"shop.orders","DetailType":"OrderPlaced","Detail":"{\"total\": 80}"}]"#;
+    let accepted = local.ok(&["events", "put-events", "--entries", entries]);
+    let logs = local.ok(&[
+        "logs",
+        "filter-log-events",
+        "--log-group-name",
+        "/aws/vendedlogs/events/event-bus/default",
+        "--filter-pattern",
+        "RULE_MATCH",
+    ]);
+    let matched: Vec<(String, String)> = logs["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| serde_json::from_str::<Value>(e["message"].as_str().expect("message")).expect("JSON"))
+        .filter(|record| record["message_type"] == "RULE_MATCH")
+        .map(|record| {
+            (
+                record["event_id"].as_str().expect("id").into(),
+                record["details"]["rule_arn"].as_str().expect("arn").into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        matched,
+        [(
+            accepted["Entries"][0]["EventId"].as_str().expect("id").to_owned(),
+            "arn:aws:events:us-east-1:123456789012:rule/big-orders".to_owned()
+        )]
+    );
+}

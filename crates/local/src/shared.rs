@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::eventbridge::routing::Routes;
 use crate::store::Store;
 
 /// State shared by every engine of one local system.
@@ -17,6 +18,8 @@ pub struct Shared {
     pub account_id: String,
     /// Region used in ARNs and events.
     pub region: String,
+    /// The compiled rules of every bus.
+    pub routes: Arc<Routes>,
 }
 
 impl Shared {
@@ -27,6 +30,7 @@ impl Shared {
             clock: config.clock.clone(),
             account_id: config.account_id.clone(),
             region: config.region.clone(),
+            routes: Arc::new(Routes::default()),
         }
     }
 

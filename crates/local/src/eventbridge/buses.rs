@@ -242,5 +242,6 @@ pub(super) fn delete(shared: &Shared, input: DeleteInput) -> OpResult {
     }
     // Like AWS, deleting a bus that does not exist succeeds.
     shared.store.conn().execute("DELETE FROM event_buses WHERE name = ?1", [bus_name(Some(name))])?;
+    shared.routes.invalidate();
     output(&serde_json::json!({}))
 }

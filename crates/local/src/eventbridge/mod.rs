@@ -3,11 +3,12 @@
 
 pub mod bus_log;
 pub mod buses;
-pub mod matching;
 pub mod names;
 mod put_events;
+pub mod routing;
 pub mod rules;
 pub mod targets;
+mod test_event_pattern;
 
 use crate::protocol::{AwsError, OpResult, parse_input};
 use crate::shared::Shared;
@@ -33,6 +34,7 @@ pub fn handle(shared: &Shared, operation: &str, body: &[u8], request_id: &str) -
         "ListTargetsByRule" => targets::list(shared, parse_input(body)?),
         "RemoveTargets" => targets::remove(shared, parse_input(body)?),
         "PutEvents" => put_events::put(shared, parse_input(body)?, request_id),
+        "TestEventPattern" => test_event_pattern::test(parse_input(body)?),
         _ => Err(AwsError::unknown_operation(&format!("{TARGET_PREFIX}.{operation}"))),
     }
 }

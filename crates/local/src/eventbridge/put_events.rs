@@ -1,14 +1,16 @@
 //! PutEvents: accept events, match them against the bus's rules, keep them,
 //! and log each step to the bus log.
 
+use std::sync::Arc;
+
+use choreoscope_pattern::Matcher;
 use rusqlite::params;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::bus_log::{self, Level, Record};
-use super::matching::Pattern;
+use super::buses;
 use super::names::bus_name;
-use super::{buses, rules};
 use crate::clock::rfc3339_seconds;
 use crate::protocol::{AwsError, OpResult, required};
 use crate::shared::Shared;
@@ -105,7 +107,7 @@ pub(super) fn put(shared: &Shared, input: Input, request_id: &str) -> OpResult {
     for entry in entries {
         match to_event(shared, entry, now) {
             Ok((event, id)) => {
-                let bus = routes.of(&tx, bus_name(entry.event_bus_name.as_deref()))?;
+                let bus = routes.of(shared, &tx, bus_name(entry.event_bus_name.as_deref()))?;
                 accept(shared, &tx, bus, &event, &id, now, request_id)?;
                 results.push(json!({ "EventId": id }));
             }
@@ -122,32 +124,26 @@ pub(super) fn put(shared: &Shared, input: Input, request_id: &str) -> OpResult {
 }
 
 /// A bus as one request matches against it: the bus (if it exists) and its
-/// enabled rules with parsed patterns.
+/// compiled rules.
 struct BusRoute {
     name: String,
     bus: Option<buses::Bus>,
-    rules: Vec<(String, Pattern)>,
+    rules: Arc<Matcher<String>>,
 }
 
-/// The buses a request has used so far: rules are read and patterns parsed
-/// once per bus per request, not once per event.
+/// The buses a request has used so far, each looked up once per request.
 #[derive(Default)]
 struct BusRoutes(Vec<BusRoute>);
 
 impl BusRoutes {
-    fn of(&mut self, conn: &rusqlite::Connection, name: &str) -> rusqlite::Result<&BusRoute> {
+    fn of(&mut self, shared: &Shared, conn: &rusqlite::Connection, name: &str) -> rusqlite::Result<&BusRoute> {
         if let Some(index) = self.0.iter().position(|route| route.name == name) {
             return Ok(&self.0[index]);
         }
         let bus = buses::find(conn, name)?;
         let rules = match &bus {
-            Some(_) => rules::on_bus(conn, name)?
-                .into_iter()
-                .filter(|rule| rule.is_enabled())
-                // Stored patterns were validated by PutRule; a schedule-only rule has none.
-                .filter_map(|rule| Some((rule.name, Pattern::parse(rule.event_pattern.as_deref()?).ok()?)))
-                .collect(),
-            None => Vec::new(),
+            Some(_) => shared.routes.of_bus(conn, name)?,
+            None => Arc::new(Matcher::new()),
         };
         self.0.push(BusRoute { name: name.to_owned(), bus, rules });
         Ok(&self.0[self.0.len() - 1])
@@ -167,8 +163,8 @@ fn accept(
 ) -> Result<(), AwsError> {
     // Like AWS, an event for a bus that does not exist is accepted and then
     // reaches no rule; it is still kept, so it can be found.
-    let matched: Vec<String> =
-        route.rules.iter().filter(|(_, pattern)| pattern.matches(event)).map(|(name, _)| name.clone()).collect();
+    let mut matched: Vec<String> = route.rules.matching_rules(event).into_iter().cloned().collect();
+    matched.sort();
     conn.prepare_cached(
         "INSERT INTO events (id, bus, received_ms, event_json, matched_rules) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?

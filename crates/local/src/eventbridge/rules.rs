@@ -4,7 +4,6 @@ use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::matching::Pattern;
 use super::names::{DEFAULT_BUS, bus_name, check_name, no_such_bus, no_such_rule, rule_arn};
 use super::{buses, page_limit, split_page};
 use crate::protocol::{AwsError, OpResult, required};
@@ -127,7 +126,7 @@ pub(super) fn put(shared: &Shared, input: PutInput) -> OpResult {
         return Err(AwsError::validation("Parameter(s) EventPattern or ScheduleExpression must be specified."));
     }
     if let Some(pattern) = pattern {
-        Pattern::parse(pattern)?;
+        super::routing::parse_pattern(pattern)?;
     }
     if let Some(schedule) = schedule {
         if bus != DEFAULT_BUS {
@@ -158,6 +157,7 @@ pub(super) fn put(shared: &Shared, input: PutInput) -> OpResult {
            state = excluded.state, description = excluded.description, role_arn = excluded.role_arn",
         params![bus, name, pattern, schedule, state, input.description, input.role_arn, shared.clock.now_ms()],
     )?;
+    shared.routes.invalidate();
     Ok(serde_json::json!({ "RuleArn": rule_arn(shared, bus, name) }))
 }
 
@@ -223,6 +223,7 @@ pub(super) fn delete(shared: &Shared, input: NamedInput) -> OpResult {
     }
     // Like AWS, deleting a rule that does not exist succeeds.
     conn.execute("DELETE FROM rules WHERE bus = ?1 AND name = ?2", params![bus, name])?;
+    shared.routes.invalidate();
     Ok(serde_json::json!({}))
 }
 
@@ -236,6 +237,7 @@ pub(super) fn set_state(shared: &Shared, input: NamedInput, state: &str) -> OpRe
     if changed == 0 {
         return Err(no_such_rule(bus, name));
     }
+    shared.routes.invalidate();
     Ok(serde_json::json!({}))
 }
 
