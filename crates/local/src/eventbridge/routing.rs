@@ -20,11 +20,14 @@ pub fn invalid_pattern(error: PatternError) -> AwsError {
     AwsError::client(PatternError::CODE, error.to_string())
 }
 
+/// A bus's compiled rules, and the rules version they were built from.
+type Compiled = (u64, Arc<Matcher<String>>);
+
 /// The compiled rules of every bus, rebuilt lazily after any rule change.
 #[derive(Default)]
 pub struct Routes {
     version: AtomicU64,
-    matchers: Mutex<HashMap<String, (u64, Arc<Matcher<String>>)>>,
+    matchers: Mutex<HashMap<String, Compiled>>,
 }
 
 impl Routes {
