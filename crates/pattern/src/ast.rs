@@ -141,7 +141,7 @@ pub(crate) struct Range {
 }
 
 impl Range {
-    fn contains(&self, x: f64) -> bool {
+    pub(crate) fn contains(&self, x: f64) -> bool {
         let above = self.lower.is_none_or(|b| if b.inclusive { x >= b.value } else { x > b.value });
         let below = self.upper.is_none_or(|b| if b.inclusive { x <= b.value } else { x < b.value });
         above && below

@@ -26,6 +26,7 @@ mod cidr;
 mod error;
 mod event;
 mod matcher;
+mod numeric_index;
 mod parse;
 mod value;
 mod wildcard;

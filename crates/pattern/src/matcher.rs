@@ -3,8 +3,9 @@
 //! Every rule is expanded into alternatives (one per `$or` branch), each a
 //! list of field tests. For each tested path the index holds hash maps from
 //! exact values, folded values, prefixes and suffixes to the tests they
-//! satisfy, and a short list of the conditions that must be evaluated one by
-//! one (numeric ranges, wildcards, anything-but, CIDR). An event is read only
+//! satisfy; a segment tree of numeric ranges; wildcards keyed by the literal
+//! text they start or end with; and a short list of the conditions that must
+//! be evaluated one by one (anything-but, CIDR). An event is read only
 //! at tested paths; each leaf looks up the tests it satisfies, and only the
 //! alternatives that got a hit (or that can pass on absent fields alone) are
 //! then checked, so the cost per event follows the event, not the number of
@@ -12,12 +13,15 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::ast::{Condition, Pattern};
+use crate::ast::{Condition, Pattern, Range};
 use crate::event::{Flattened, PathId, PathTrie};
+use crate::numeric_index::NumericIndex;
 use crate::value::{Leaf, Scalar, fold_case, number_key};
+use crate::wildcard::Wildcard;
 
 /// A field test of an alternative: (alternative, field index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -26,50 +30,90 @@ struct TestRef {
     field: u32,
 }
 
-/// Strings of one kind (prefixes or suffixes) and the lengths they come in.
-#[derive(Debug, Clone, Default)]
-struct Affixes {
-    by_text: HashMap<Box<str>, Vec<TestRef>>,
+/// Strings of one kind (prefixes or suffixes), what each leads to, and the
+/// lengths they come in: a value is looked up once per distinct length.
+#[derive(Debug, Clone)]
+struct Affixes<T> {
+    by_text: HashMap<Box<str>, Vec<T>>,
     lengths: Vec<usize>,
 }
 
-impl Affixes {
-    fn insert(&mut self, text: &str, test: TestRef) {
-        self.by_text.entry(text.into()).or_default().push(test);
+impl<T> Default for Affixes<T> {
+    fn default() -> Self {
+        Self { by_text: HashMap::new(), lengths: Vec::new() }
+    }
+}
+
+impl<T> Affixes<T> {
+    fn insert(&mut self, text: &str, payload: T) {
+        self.by_text.entry(text.into()).or_default().push(payload);
         if let Err(at) = self.lengths.binary_search(&text.len()) {
             self.lengths.insert(at, text.len());
         }
     }
 
-    fn prefixes_of(&self, value: &str, hit: &mut impl FnMut(TestRef)) {
+    fn prefixes_of<'a>(&'a self, value: &str, hit: &mut impl FnMut(&'a T)) {
         for &len in &self.lengths {
             if len > value.len() {
                 break;
             }
             if value.is_char_boundary(len)
-                && let Some(tests) = self.by_text.get(&value[..len])
+                && let Some(payloads) = self.by_text.get(&value[..len])
             {
-                tests.iter().copied().for_each(&mut *hit);
+                payloads.iter().for_each(&mut *hit);
             }
         }
     }
 
-    fn suffixes_of(&self, value: &str, hit: &mut impl FnMut(TestRef)) {
+    fn suffixes_of<'a>(&'a self, value: &str, hit: &mut impl FnMut(&'a T)) {
         for &len in &self.lengths {
             if len > value.len() {
                 break;
             }
             let start = value.len() - len;
             if value.is_char_boundary(start)
-                && let Some(tests) = self.by_text.get(&value[start..])
+                && let Some(payloads) = self.by_text.get(&value[start..])
             {
-                tests.iter().copied().for_each(&mut *hit);
+                payloads.iter().for_each(&mut *hit);
             }
         }
     }
 
     fn is_empty(&self) -> bool {
         self.lengths.is_empty()
+    }
+}
+
+/// Wildcards, found by the literal text they start or end with; only those
+/// with stars at both ends are tried on every value.
+#[derive(Debug, Clone, Default)]
+struct Wildcards {
+    by_leading: Affixes<(Wildcard, TestRef)>,
+    by_trailing: Affixes<(Wildcard, TestRef)>,
+    unanchored: Vec<(Wildcard, TestRef)>,
+}
+
+impl Wildcards {
+    fn insert(&mut self, wildcard: &Wildcard, test: TestRef) {
+        let entry = (wildcard.clone(), test);
+        if !wildcard.leading().is_empty() {
+            self.by_leading.insert(wildcard.leading(), entry);
+        } else if !wildcard.trailing().is_empty() {
+            self.by_trailing.insert(wildcard.trailing(), entry);
+        } else {
+            self.unanchored.push(entry);
+        }
+    }
+
+    fn hits(&self, text: &str, hit: &mut impl FnMut(TestRef)) {
+        let mut check = |(wildcard, test): &(Wildcard, TestRef)| {
+            if wildcard.matches(text) {
+                hit(*test);
+            }
+        };
+        self.by_leading.prefixes_of(text, &mut check);
+        self.by_trailing.suffixes_of(text, &mut check);
+        self.unanchored.iter().for_each(check);
     }
 }
 
@@ -82,11 +126,16 @@ struct PathIndex {
     falses: Vec<TestRef>,
     nulls: Vec<TestRef>,
     folded: HashMap<Box<str>, Vec<TestRef>>,
-    prefixes: Affixes,
-    suffixes: Affixes,
-    folded_prefixes: Affixes,
-    folded_suffixes: Affixes,
+    prefixes: Affixes<TestRef>,
+    suffixes: Affixes<TestRef>,
+    folded_prefixes: Affixes<TestRef>,
+    folded_suffixes: Affixes<TestRef>,
+    wildcards: Wildcards,
+    ranges: Vec<(Range, TestRef)>,
+    /// Built from `ranges` on the first lookup after a change.
+    range_index: OnceLock<NumericIndex<TestRef>>,
     present: Vec<TestRef>,
+    /// Conditions tried one by one: anything-but and cidr.
     scanned: Vec<(Condition, TestRef)>,
 }
 
@@ -103,6 +152,11 @@ impl PathIndex {
             Condition::Suffix(suffix) => self.suffixes.insert(suffix, test),
             Condition::PrefixIgnoreCase(prefix) => self.folded_prefixes.insert(prefix, test),
             Condition::SuffixIgnoreCase(suffix) => self.folded_suffixes.insert(suffix, test),
+            Condition::Wildcard(wildcard) => self.wildcards.insert(wildcard, test),
+            Condition::Numeric(range) => {
+                self.ranges.push((*range, test));
+                self.range_index = OnceLock::new();
+            }
             Condition::Exists(true) => self.present.push(test),
             // Absence is checked per alternative, not per leaf.
             Condition::Exists(false) => {}
@@ -117,7 +171,12 @@ impl PathIndex {
                 self.string_hits(text, hit);
                 &[]
             }
-            Leaf::Num(n) => self.numbers.get(&number_key(*n)).map_or(&[], Vec::as_slice),
+            Leaf::Num(n) => {
+                if !self.ranges.is_empty() {
+                    self.range_index.get_or_init(|| NumericIndex::build(&self.ranges)).stab(*n, hit);
+                }
+                self.numbers.get(&number_key(*n)).map_or(&[], Vec::as_slice)
+            }
             Leaf::Bool(true) => &self.trues,
             Leaf::Bool(false) => &self.falses,
             Leaf::Null => &self.nulls,
@@ -134,15 +193,16 @@ impl PathIndex {
         if let Some(tests) = self.strings.get(text) {
             tests.iter().copied().for_each(&mut *hit);
         }
-        self.prefixes.prefixes_of(text, hit);
-        self.suffixes.suffixes_of(text, hit);
+        self.prefixes.prefixes_of(text, &mut |t| hit(*t));
+        self.suffixes.suffixes_of(text, &mut |t| hit(*t));
+        self.wildcards.hits(text, hit);
         if !self.folded.is_empty() || !self.folded_prefixes.is_empty() || !self.folded_suffixes.is_empty() {
             let folded = fold_case(text);
             if let Some(tests) = self.folded.get(folded.as_str()) {
                 tests.iter().copied().for_each(&mut *hit);
             }
-            self.folded_prefixes.prefixes_of(&folded, hit);
-            self.folded_suffixes.suffixes_of(&folded, hit);
+            self.folded_prefixes.prefixes_of(&folded, &mut |t| hit(*t));
+            self.folded_suffixes.suffixes_of(&folded, &mut |t| hit(*t));
         }
     }
 }

@@ -46,6 +46,16 @@ impl Wildcard {
         Ok(Self { runs })
     }
 
+    /// The literal text every match starts with (empty if it starts with `*`).
+    pub(crate) fn leading(&self) -> &str {
+        self.runs.first().map_or("", String::as_str)
+    }
+
+    /// The literal text every match ends with (empty if it ends with `*`).
+    pub(crate) fn trailing(&self) -> &str {
+        if self.runs.len() < 2 { "" } else { self.runs.last().map_or("", String::as_str) }
+    }
+
     /// Whether a string matches.
     pub(crate) fn matches(&self, text: &str) -> bool {
         let (first, rest) = self.runs.split_first().map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
