@@ -28,9 +28,9 @@ mod event;
 mod matcher;
 mod numeric_index;
 mod parse;
+pub mod transform;
 mod value;
 mod wildcard;
-// pub mod transform; (being written)
 
 pub use ast::Pattern;
 pub use error::PatternError;
