@@ -1,5 +1,6 @@
 //! Targets of rules: PutTargets, ListTargetsByRule, RemoveTargets.
 
+use choreoscope_pattern::transform::{InputTransformerSpec, TargetInput};
 use rusqlite::params;
 use serde::Deserialize;
 use serde_json::Value;
@@ -22,13 +23,23 @@ fn validate(target: &Value, index: usize) -> Result<(String, String), AwsError> 
     if arn.is_empty() || arn.len() > 1600 {
         return Err(AwsError::constraint(arn, &field("arn"), "Member must have length between 1 and 1600"));
     }
-    let inputs = ["Input", "InputPath", "InputTransformer"].iter().filter(|key| target.get(**key).is_some()).count();
-    if inputs > 1 {
-        return Err(AwsError::validation(format!(
-            "Only one of Input, InputPath, or InputTransformer must be provided for target {id}."
-        )));
-    }
+    target_input(target, index, id)?;
     Ok((id.to_owned(), arn.to_owned()))
+}
+
+/// What the target will receive, validated as PutTargets does.
+pub fn target_input(target: &Value, index: usize, id: &str) -> Result<TargetInput, AwsError> {
+    let text = |key: &str| target.get(key).and_then(Value::as_str);
+    let transformer = target.get("InputTransformer").map(|transformer| InputTransformerSpec {
+        input_paths_map: transformer
+            .get("InputPathsMap")
+            .and_then(Value::as_object)
+            .map(|map| map.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
+            .unwrap_or_default(),
+        input_template: transformer.get("InputTemplate").and_then(Value::as_str).unwrap_or_default().to_owned(),
+    });
+    TargetInput::from_target_at(index, id, text("Input"), text("InputPath"), transformer.as_ref())
+        .map_err(|error| AwsError::validation(error.message))
 }
 
 #[derive(Deserialize)]
@@ -145,6 +156,18 @@ mod tests {
             serde_json::json!({"Id": "t1", "Arn": "arn:aws:sqs:us-east-1:1:q", "Input": "{}", "InputPath": "$.detail"});
         let error = validate(&target, 1).expect_err("two input forms");
         assert_eq!(error.message, "Only one of Input, InputPath, or InputTransformer must be provided for target t1.");
+    }
+
+    #[test]
+    fn input_transformers_are_validated_in_aws_words() {
+        let target = serde_json::json!({"Id": "t1", "Arn": "arn:aws:sqs:us-east-1:1:q", "InputTransformer": {
+            "InputPathsMap": {"id": "$.detail.id"}, "InputTemplate": "{\"id\": <id>, \"other\": <notdefinedkey>}"}});
+        let error = validate(&target, 1).expect_err("undefined placeholder");
+        assert_eq!(error.message, "InputTemplate for target t1 contains invalid placeholder notdefinedkey.");
+        let target = serde_json::json!({"Id": "t1", "Arn": "arn:aws:sqs:us-east-1:1:q", "Input": "env:dev"});
+        assert!(
+            validate(&target, 1).expect_err("not JSON").message.starts_with("JSON syntax error in input for target t1")
+        );
     }
 
     #[test]
