@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::ast::{Condition, Pattern, Range};
+use crate::ast::{Condition, FieldTest, Pattern, Range};
 use crate::event::{Flattened, PathId, PathTrie};
 use crate::numeric_index::NumericIndex;
 use crate::value::{Leaf, Scalar, fold_case, number_key};
@@ -211,6 +211,7 @@ impl PathIndex {
 #[derive(Debug, Clone)]
 struct Field {
     path: PathId,
+    conditions: Vec<Condition>,
     /// The field also passes when the event has no value at the path.
     absence_passes: bool,
 }
@@ -220,6 +221,40 @@ struct Field {
 struct Alternative {
     rule: usize,
     fields: Vec<Field>,
+    /// The field it is indexed by, if any.
+    anchor: Option<usize>,
+}
+
+/// How selective a condition is as an index key: lower is better; `None`
+/// for conditions that hold for most values (anything-but, exists, cidr),
+/// which cannot pick out the few alternatives worth checking.
+fn selectivity(condition: &Condition) -> Option<u8> {
+    match condition {
+        Condition::Exact(_) => Some(0),
+        Condition::EqualsIgnoreCase(_) => Some(1),
+        Condition::Prefix(_) | Condition::Suffix(_) => Some(2),
+        Condition::PrefixIgnoreCase(_) | Condition::SuffixIgnoreCase(_) => Some(3),
+        Condition::Wildcard(_) => Some(4),
+        Condition::Numeric(_) => Some(5),
+        Condition::AnythingBut(_) | Condition::Exists(_) | Condition::Cidr(_) => None,
+    }
+}
+
+/// The field an alternative is indexed by: the one whose conditions are
+/// all selective, the most selective first. An alternative can only pass
+/// when its anchor field has a matching value, so only alternatives whose
+/// anchor got a hit need checking.
+fn anchor(tests: &[FieldTest]) -> Option<usize> {
+    tests
+        .iter()
+        .enumerate()
+        .filter(|(_, test)| !test.absence_passes())
+        .filter_map(|(index, test)| {
+            let worst = test.conditions.iter().map(selectivity).try_fold(0, |worst, s| s.map(|s| worst.max(s)))?;
+            Some((worst, index))
+        })
+        .min()
+        .map(|(_, index)| index)
 }
 
 /// A set of rules, each an event pattern, matched against events together.
@@ -242,9 +277,8 @@ pub struct Matcher<R> {
     trie: PathTrie,
     indexes: Vec<PathIndex>,
     alternatives: Vec<Alternative>,
-    /// Alternatives every field of which passes on absence: checked for
-    /// every event, hit or not.
-    absence_only: Vec<u32>,
+    /// Alternatives with no selective field: checked for every event.
+    unanchored: Vec<u32>,
     /// Rules by slot; a removed rule leaves `None` until the index is rebuilt.
     rules: Vec<Option<(R, Pattern)>>,
     slots: HashMap<R, usize>,
@@ -256,7 +290,7 @@ impl<R> Default for Matcher<R> {
             trie: PathTrie::default(),
             indexes: Vec::new(),
             alternatives: Vec::new(),
-            absence_only: Vec::new(),
+            unanchored: Vec::new(),
             rules: Vec::new(),
             slots: HashMap::new(),
         }
@@ -311,22 +345,25 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
     fn index(&mut self, slot: usize, pattern: &Pattern) {
         for tests in pattern.conjunctions() {
             let alternative = self.alternatives.len() as u32;
+            let anchor = anchor(&tests);
             let mut fields = Vec::with_capacity(tests.len());
-            for (field, test) in tests.iter().enumerate() {
+            for (field, test) in tests.into_iter().enumerate() {
                 let path = self.trie.insert(&test.path);
                 if self.indexes.len() < self.trie.len() {
                     self.indexes.resize_with(self.trie.len(), PathIndex::default);
                 }
-                let reference = TestRef { alternative, field: field as u32 };
-                for condition in &test.conditions {
-                    self.indexes[path as usize].insert(condition, reference);
+                if anchor == Some(field) {
+                    let reference = TestRef { alternative, field: field as u32 };
+                    for condition in &test.conditions {
+                        self.indexes[path as usize].insert(condition, reference);
+                    }
                 }
-                fields.push(Field { path, absence_passes: test.absence_passes() });
+                fields.push(Field { path, absence_passes: test.absence_passes(), conditions: test.conditions });
             }
-            if fields.iter().all(|f| f.absence_passes) {
-                self.absence_only.push(alternative);
+            if anchor.is_none() {
+                self.unanchored.push(alternative);
             }
-            self.alternatives.push(Alternative { rule: slot, fields });
+            self.alternatives.push(Alternative { rule: slot, fields, anchor });
         }
     }
 
@@ -342,28 +379,28 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
     }
 
     fn matching(&self, event: &Flattened<'_>) -> Vec<&R> {
-        let mut present = vec![false; self.indexes.len()];
-        let mut hits: Vec<(TestRef, u32)> = Vec::new();
+        let mut by_path: Vec<Vec<u32>> = vec![Vec::new(); self.indexes.len()];
+        // (alternative, leaf of its anchor field that matched)
+        let mut hits: Vec<(u32, u32)> = Vec::new();
         for (leaf_index, leaf) in event.leaves.iter().enumerate() {
-            present[leaf.path as usize] = true;
-            self.indexes[leaf.path as usize].hits(&leaf.value, &mut |test| hits.push((test, leaf_index as u32)));
+            by_path[leaf.path as usize].push(leaf_index as u32);
+            self.indexes[leaf.path as usize]
+                .hits(&leaf.value, &mut |test| hits.push((test.alternative, leaf_index as u32)));
         }
         hits.sort_unstable();
         hits.dedup();
-
         let mut matched: Vec<usize> = Vec::new();
-        let mut start = 0;
-        while start < hits.len() {
-            let alternative = hits[start].0.alternative;
-            let end = start + hits[start..].iter().take_while(|(t, _)| t.alternative == alternative).count();
-            if self.passes(alternative, &hits[start..end], &present, event) {
+        let mut rest = hits.as_slice();
+        while let Some(&(alternative, _)) = rest.first() {
+            let count = rest.iter().take_while(|(a, _)| *a == alternative).count();
+            let anchor_leaves: Vec<u32> = rest[..count].iter().map(|(_, leaf)| *leaf).collect();
+            rest = &rest[count..];
+            if self.passes(alternative, Some(anchor_leaves), &by_path, event) {
                 matched.push(self.alternatives[alternative as usize].rule);
             }
-            start = end;
         }
-        for &alternative in &self.absence_only {
-            let hit = hits.binary_search_by(|(t, _)| t.alternative.cmp(&alternative)).is_ok();
-            if !hit && self.passes(alternative, &[], &present, event) {
+        for &alternative in &self.unanchored {
+            if self.passes(alternative, None, &by_path, event) {
                 matched.push(self.alternatives[alternative as usize].rule);
             }
         }
@@ -372,23 +409,37 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
         matched.iter().filter_map(|&slot| self.rules[slot].as_ref().map(|(id, _)| id)).collect()
     }
 
-    /// Whether an alternative passes, given its hits (sorted by field).
-    fn passes(&self, alternative: u32, hits: &[(TestRef, u32)], present: &[bool], event: &Flattened<'_>) -> bool {
-        let Alternative { rule, fields } = &self.alternatives[alternative as usize];
+    /// Whether an alternative passes: each field has a matching value (or,
+    /// with `exists: false`, none at all), drawn consistently from arrays.
+    /// The anchor field's matching leaves come from the index.
+    fn passes(
+        &self,
+        alternative: u32,
+        anchor_leaves: Option<Vec<u32>>,
+        by_path: &[Vec<u32>],
+        event: &Flattened<'_>,
+    ) -> bool {
+        let Alternative { rule, fields, anchor } = &self.alternatives[alternative as usize];
         if self.rules[*rule].is_none() {
             return false;
         }
-        let mut choices: Vec<Choice<'_>> = Vec::with_capacity(fields.len());
-        let mut rest = hits;
+        let mut anchor_leaves = anchor_leaves;
+        let mut choices: Vec<Choice> = Vec::with_capacity(fields.len());
         for (index, field) in fields.iter().enumerate() {
-            let count = rest.iter().take_while(|(t, _)| t.field == index as u32).count();
-            let (leaves, after) = rest.split_at(count);
-            rest = after;
+            let at_path = &by_path[field.path as usize];
+            let leaves: Vec<u32> = match anchor_leaves.take_if(|_| *anchor == Some(index)) {
+                Some(leaves) => leaves,
+                None => at_path
+                    .iter()
+                    .copied()
+                    .filter(|&leaf| field.conditions.iter().any(|c| c.passes(&event.leaves[leaf as usize].value)))
+                    .collect(),
+            };
             if leaves.is_empty() && !field.absence_passes {
                 return false;
             }
             // A field nothing in the event has passes on absence outright.
-            if !leaves.is_empty() || present[field.path as usize] {
+            if !leaves.is_empty() || !at_path.is_empty() {
                 choices.push(Choice { leaves, absence: field.absence_passes.then_some(field.path) });
             }
         }
@@ -404,26 +455,21 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
 /// What can satisfy one field: one of its hit leaves, or (for a field with
 /// `exists: false`) the absence of its path from the array elements the
 /// other fields were drawn from.
-struct Choice<'h> {
-    leaves: &'h [(TestRef, u32)],
+struct Choice {
+    leaves: Vec<u32>,
     absence: Option<PathId>,
 }
 
 /// Whether one option per field can be chosen such that no two chosen
 /// leaves sit in different elements of the same array, and no path chosen as
 /// absent has a leaf in the elements the chosen leaves sit in.
-fn consistent(
-    choices: &[Choice<'_>],
-    chosen: &mut Vec<usize>,
-    absent: &mut Vec<PathId>,
-    event: &Flattened<'_>,
-) -> bool {
+fn consistent(choices: &[Choice], chosen: &mut Vec<usize>, absent: &mut Vec<PathId>, event: &Flattened<'_>) -> bool {
     let Some((first, rest)) = choices.split_first() else {
         return absent
             .iter()
             .all(|&path| event.at_path(path).all(|leaf| chosen.iter().any(|&other| !event.compatible(other, leaf))));
     };
-    for &(_, leaf) in first.leaves {
+    for &leaf in &first.leaves {
         let leaf = leaf as usize;
         if chosen.iter().all(|&other| event.compatible(other, leaf)) {
             chosen.push(leaf);
