@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::ast::{Condition, FieldTest, Pattern, Range};
+use crate::ast::{Condition, Pattern, Range};
 use crate::event::{Flattened, PathId, PathTrie};
 use crate::numeric_index::NumericIndex;
 use crate::value::{Leaf, Scalar, fold_case, number_key};
@@ -221,40 +221,108 @@ struct Field {
 struct Alternative {
     rule: usize,
     fields: Vec<Field>,
-    /// The field it is indexed by, if any.
-    anchor: Option<usize>,
 }
 
-/// How selective a condition is as an index key: lower is better; `None`
-/// for conditions that hold for most values (anything-but, exists, cidr),
-/// which cannot pick out the few alternatives worth checking.
-fn selectivity(condition: &Condition) -> Option<u8> {
-    match condition {
-        Condition::Exact(_) => Some(0),
-        Condition::EqualsIgnoreCase(_) => Some(1),
-        Condition::Prefix(_) | Condition::Suffix(_) => Some(2),
-        Condition::PrefixIgnoreCase(_) | Condition::SuffixIgnoreCase(_) => Some(3),
-        Condition::Wildcard(_) => Some(4),
-        Condition::Numeric(_) => Some(5),
-        Condition::AnythingBut(_) | Condition::Exists(_) | Condition::Cidr(_) => None,
+/// What an indexed condition is looked up by; conditions with the same key
+/// on the same path are hit by the same values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum IndexKey {
+    Exact(Box<str>),
+    Number(u64),
+    Bool(bool),
+    Null,
+    Folded(Box<str>),
+    Prefix(Box<str>),
+    Suffix(Box<str>),
+    FoldedPrefix(Box<str>),
+    FoldedSuffix(Box<str>),
+    Wildcard(Box<str>),
+    Range,
+}
+
+/// The index key of a condition, or `None` for conditions that hold for
+/// most values (anything-but, exists, cidr) and so cannot pick out the few
+/// alternatives worth checking.
+fn index_key(condition: &Condition) -> Option<IndexKey> {
+    Some(match condition {
+        Condition::Exact(Scalar::Str(s)) => IndexKey::Exact(s.as_str().into()),
+        Condition::Exact(Scalar::Num(n)) => IndexKey::Number(number_key(*n)),
+        Condition::Exact(Scalar::Bool(b)) => IndexKey::Bool(*b),
+        Condition::Exact(Scalar::Null) => IndexKey::Null,
+        Condition::EqualsIgnoreCase(f) => IndexKey::Folded(f.as_str().into()),
+        Condition::Prefix(p) => IndexKey::Prefix(p.as_str().into()),
+        Condition::Suffix(s) => IndexKey::Suffix(s.as_str().into()),
+        Condition::PrefixIgnoreCase(p) => IndexKey::FoldedPrefix(p.as_str().into()),
+        Condition::SuffixIgnoreCase(s) => IndexKey::FoldedSuffix(s.as_str().into()),
+        Condition::Wildcard(w) => IndexKey::Wildcard(format!("{}*{}", w.leading(), w.trailing()).into()),
+        Condition::Numeric(_) => IndexKey::Range,
+        Condition::AnythingBut(_) | Condition::Exists(_) | Condition::Cidr(_) => return None,
+    })
+}
+
+/// Ranges on one path share one key but rarely hold the same values; count
+/// them as this many times less shared than an exact value.
+const RANGE_SPREAD: usize = 16;
+
+/// The index built from the alternatives: each alternative is indexed by
+/// one anchor field, the one whose keys the fewest alternatives share. An
+/// alternative can only pass when its anchor field has a matching value, so
+/// only alternatives whose anchor got a hit need checking.
+#[derive(Debug, Clone, Default)]
+struct Compiled {
+    indexes: Vec<PathIndex>,
+    anchors: Vec<Option<usize>>,
+    /// Alternatives with no field fit to be an anchor: checked for every event.
+    unanchored: Vec<u32>,
+}
+
+impl Compiled {
+    fn build(alternatives: &[Alternative], paths: usize) -> Self {
+        let keys = |field: &Field| -> Option<Vec<(PathId, IndexKey)>> {
+            if field.absence_passes {
+                return None;
+            }
+            field.conditions.iter().map(|c| index_key(c).map(|key| (field.path, key))).collect()
+        };
+        let mut shared: HashMap<(PathId, IndexKey), usize> = HashMap::new();
+        for alternative in alternatives {
+            for field in &alternative.fields {
+                for key in keys(field).into_iter().flatten() {
+                    *shared.entry(key).or_default() += 1;
+                }
+            }
+        }
+        let cost = |key: &(PathId, IndexKey)| {
+            let count = shared.get(key).copied().unwrap_or(1);
+            if key.1 == IndexKey::Range { 1 + count / RANGE_SPREAD } else { count }
+        };
+        let mut compiled = Self {
+            indexes: vec![PathIndex::default(); paths],
+            anchors: Vec::with_capacity(alternatives.len()),
+            unanchored: Vec::new(),
+        };
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let anchor = alternative
+                .fields
+                .iter()
+                .enumerate()
+                .filter_map(|(i, field)| keys(field).map(|keys| (keys.iter().map(cost).sum::<usize>(), i)))
+                .min()
+                .map(|(_, i)| i);
+            match anchor {
+                Some(field_index) => {
+                    let field = &alternative.fields[field_index];
+                    let reference = TestRef { alternative: index as u32, field: field_index as u32 };
+                    for condition in &field.conditions {
+                        compiled.indexes[field.path as usize].insert(condition, reference);
+                    }
+                }
+                None => compiled.unanchored.push(index as u32),
+            }
+            compiled.anchors.push(anchor);
+        }
+        compiled
     }
-}
-
-/// The field an alternative is indexed by: the one whose conditions are
-/// all selective, the most selective first. An alternative can only pass
-/// when its anchor field has a matching value, so only alternatives whose
-/// anchor got a hit need checking.
-fn anchor(tests: &[FieldTest]) -> Option<usize> {
-    tests
-        .iter()
-        .enumerate()
-        .filter(|(_, test)| !test.absence_passes())
-        .filter_map(|(index, test)| {
-            let worst = test.conditions.iter().map(selectivity).try_fold(0, |worst, s| s.map(|s| worst.max(s)))?;
-            Some((worst, index))
-        })
-        .min()
-        .map(|(_, index)| index)
 }
 
 /// A set of rules, each an event pattern, matched against events together.
@@ -275,10 +343,9 @@ fn anchor(tests: &[FieldTest]) -> Option<usize> {
 #[derive(Debug, Clone)]
 pub struct Matcher<R> {
     trie: PathTrie,
-    indexes: Vec<PathIndex>,
     alternatives: Vec<Alternative>,
-    /// Alternatives with no selective field: checked for every event.
-    unanchored: Vec<u32>,
+    /// Built on the first match after a change.
+    compiled: OnceLock<Compiled>,
     /// Rules by slot; a removed rule leaves `None` until the index is rebuilt.
     rules: Vec<Option<(R, Pattern)>>,
     slots: HashMap<R, usize>,
@@ -288,9 +355,8 @@ impl<R> Default for Matcher<R> {
     fn default() -> Self {
         Self {
             trie: PathTrie::default(),
-            indexes: Vec::new(),
             alternatives: Vec::new(),
-            unanchored: Vec::new(),
+            compiled: OnceLock::new(),
             rules: Vec::new(),
             slots: HashMap::new(),
         }
@@ -344,27 +410,17 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
 
     fn index(&mut self, slot: usize, pattern: &Pattern) {
         for tests in pattern.conjunctions() {
-            let alternative = self.alternatives.len() as u32;
-            let anchor = anchor(&tests);
-            let mut fields = Vec::with_capacity(tests.len());
-            for (field, test) in tests.into_iter().enumerate() {
-                let path = self.trie.insert(&test.path);
-                if self.indexes.len() < self.trie.len() {
-                    self.indexes.resize_with(self.trie.len(), PathIndex::default);
-                }
-                if anchor == Some(field) {
-                    let reference = TestRef { alternative, field: field as u32 };
-                    for condition in &test.conditions {
-                        self.indexes[path as usize].insert(condition, reference);
-                    }
-                }
-                fields.push(Field { path, absence_passes: test.absence_passes(), conditions: test.conditions });
-            }
-            if anchor.is_none() {
-                self.unanchored.push(alternative);
-            }
-            self.alternatives.push(Alternative { rule: slot, fields, anchor });
+            let fields = tests
+                .into_iter()
+                .map(|test| Field {
+                    path: self.trie.insert(&test.path),
+                    absence_passes: test.absence_passes(),
+                    conditions: test.conditions,
+                })
+                .collect();
+            self.alternatives.push(Alternative { rule: slot, fields });
         }
+        self.compiled = OnceLock::new();
     }
 
     /// The ids of the rules an event (a JSON value) matches, each once.
@@ -379,12 +435,13 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
     }
 
     fn matching(&self, event: &Flattened<'_>) -> Vec<&R> {
-        let mut by_path: Vec<Vec<u32>> = vec![Vec::new(); self.indexes.len()];
+        let compiled = self.compiled.get_or_init(|| Compiled::build(&self.alternatives, self.trie.len()));
+        let mut by_path: Vec<Vec<u32>> = vec![Vec::new(); self.trie.len()];
         // (alternative, leaf of its anchor field that matched)
         let mut hits: Vec<(u32, u32)> = Vec::new();
         for (leaf_index, leaf) in event.leaves.iter().enumerate() {
             by_path[leaf.path as usize].push(leaf_index as u32);
-            self.indexes[leaf.path as usize]
+            compiled.indexes[leaf.path as usize]
                 .hits(&leaf.value, &mut |test| hits.push((test.alternative, leaf_index as u32)));
         }
         hits.sort_unstable();
@@ -395,11 +452,12 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
             let count = rest.iter().take_while(|(a, _)| *a == alternative).count();
             let anchor_leaves: Vec<u32> = rest[..count].iter().map(|(_, leaf)| *leaf).collect();
             rest = &rest[count..];
-            if self.passes(alternative, Some(anchor_leaves), &by_path, event) {
+            let anchor = compiled.anchors[alternative as usize].map(|field| (field, anchor_leaves));
+            if self.passes(alternative, anchor, &by_path, event) {
                 matched.push(self.alternatives[alternative as usize].rule);
             }
         }
-        for &alternative in &self.unanchored {
+        for &alternative in &compiled.unanchored {
             if self.passes(alternative, None, &by_path, event) {
                 matched.push(self.alternatives[alternative as usize].rule);
             }
@@ -411,24 +469,23 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
 
     /// Whether an alternative passes: each field has a matching value (or,
     /// with `exists: false`, none at all), drawn consistently from arrays.
-    /// The anchor field's matching leaves come from the index.
+    /// `anchor` is the anchor field and its matching leaves, from the index.
     fn passes(
         &self,
         alternative: u32,
-        anchor_leaves: Option<Vec<u32>>,
+        mut anchor: Option<(usize, Vec<u32>)>,
         by_path: &[Vec<u32>],
         event: &Flattened<'_>,
     ) -> bool {
-        let Alternative { rule, fields, anchor } = &self.alternatives[alternative as usize];
+        let Alternative { rule, fields } = &self.alternatives[alternative as usize];
         if self.rules[*rule].is_none() {
             return false;
         }
-        let mut anchor_leaves = anchor_leaves;
         let mut choices: Vec<Choice> = Vec::with_capacity(fields.len());
         for (index, field) in fields.iter().enumerate() {
             let at_path = &by_path[field.path as usize];
-            let leaves: Vec<u32> = match anchor_leaves.take_if(|_| *anchor == Some(index)) {
-                Some(leaves) => leaves,
+            let leaves: Vec<u32> = match anchor.take_if(|(field, _)| *field == index) {
+                Some((_, leaves)) => leaves,
                 None => at_path
                     .iter()
                     .copied()
