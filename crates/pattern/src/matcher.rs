@@ -11,7 +11,7 @@
 //! then checked, so the cost per event follows the event, not the number of
 //! rules.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hash;
 use std::sync::OnceLock;
 
@@ -40,7 +40,7 @@ struct Affixes<T> {
 
 impl<T> Default for Affixes<T> {
     fn default() -> Self {
-        Self { by_text: HashMap::new(), lengths: Vec::new() }
+        Self { by_text: HashMap::default(), lengths: Vec::new() }
     }
 }
 
@@ -284,7 +284,7 @@ impl Compiled {
             }
             field.conditions.iter().map(|c| index_key(c).map(|key| (field.path, key))).collect()
         };
-        let mut shared: HashMap<(PathId, IndexKey), usize> = HashMap::new();
+        let mut shared: HashMap<(PathId, IndexKey), usize> = HashMap::default();
         for alternative in alternatives {
             for field in &alternative.fields {
                 for key in keys(field).into_iter().flatten() {
@@ -358,7 +358,7 @@ impl<R> Default for Matcher<R> {
             alternatives: Vec::new(),
             compiled: OnceLock::new(),
             rules: Vec::new(),
-            slots: HashMap::new(),
+            slots: HashMap::default(),
         }
     }
 }
