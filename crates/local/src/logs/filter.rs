@@ -1,86 +1,30 @@
-//! FilterLogEvents, and the text forms of CloudWatch Logs filter patterns.
+//! FilterLogEvents: the events of a log group that match a filter pattern,
+//! across its streams, in timestamp order, a page at a time.
+//!
+//! As on AWS, a page may hold fewer events than `limit` (even none) while a
+//! `nextToken` says more may follow; only a page without a token is the last.
+//! `interleaved` is accepted and ignored, as AWS ignores it since 2019, and
+//! `searchedLogStreams` is always empty, as AWS has returned it since 2020.
 
 use rusqlite::params;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::no_such_group;
-use crate::protocol::{AwsError, OpResult};
+use super::event_key::EventKey;
+use super::filter_pattern::FilterPattern;
+use super::{check_range, constraint, group_from, invalid, invalid_token, retention};
+use crate::protocol::OpResult;
 use crate::shared::Shared;
 
-/// A filter pattern in its text forms: terms that must all appear
-/// (`ERROR timeout`), quoted phrases (`"order 42"`), terms that must not
-/// appear (`-DEBUG`), and terms of which one must appear (`?ERROR ?WARN`).
-/// Matching is case-sensitive, as in CloudWatch Logs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FilterPattern {
-    all: Vec<String>,
-    none: Vec<String>,
-    any: Vec<String>,
-}
-
-impl FilterPattern {
-    /// Parses a pattern; an empty one matches every message.
-    pub fn parse(text: &str) -> Result<Self, AwsError> {
-        let text = text.trim();
-        if text.starts_with('{') || text.starts_with('[') {
-            return Err(AwsError::client(
-                "InvalidParameterException",
-                "JSON and space-delimited filter patterns are not supported by choreoscope-local yet; use terms and quoted phrases.",
-            ));
-        }
-        let mut pattern = Self::default();
-        for token in tokens(text)? {
-            if let Some(term) = token.strip_prefix('-') {
-                pattern.none.push(unquote(term));
-            } else if let Some(term) = token.strip_prefix('?') {
-                pattern.any.push(unquote(term));
-            } else {
-                pattern.all.push(unquote(&token));
-            }
-        }
-        Ok(pattern)
-    }
-
-    /// Whether a log message matches.
-    pub fn matches(&self, message: &str) -> bool {
-        self.all.iter().all(|t| message.contains(t.as_str()))
-            && !self.none.iter().any(|t| message.contains(t.as_str()))
-            && (self.any.is_empty() || self.any.iter().any(|t| message.contains(t.as_str())))
-    }
-}
-
-/// Splits on spaces outside double quotes.
-fn tokens(text: &str) -> Result<Vec<String>, AwsError> {
-    let mut tokens = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                current.push(c);
-            }
-            c if c.is_whitespace() && !quoted => {
-                if !current.is_empty() {
-                    tokens.push(std::mem::take(&mut current));
-                }
-            }
-            c => current.push(c),
-        }
-    }
-    if quoted {
-        return Err(AwsError::client("InvalidParameterException", "Invalid filter pattern: unclosed quote"));
-    }
-    if !current.is_empty() {
-        tokens.push(current);
-    }
-    Ok(tokens)
-}
-
-fn unquote(term: &str) -> String {
-    term.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(term).to_owned()
-}
+/// Rows read per query while filtering.
+const SCAN_BATCH: i64 = 1_000;
+/// Queries per request: bounds the work of one request over a large group;
+/// the token carries on where the scan stopped.
+const MAX_BATCHES: usize = 50;
+/// Most events in one page.
+const MAX_LIMIT: i64 = 10_000;
+/// Most bytes in one page, messages plus 26 per event.
+const MAX_PAGE_BYTES: usize = 1_048_576;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -88,119 +32,274 @@ pub(super) struct Input {
     log_group_name: Option<String>,
     log_group_identifier: Option<String>,
     log_stream_names: Option<Vec<String>>,
+    log_stream_name_prefix: Option<String>,
     start_time: Option<i64>,
     end_time: Option<i64>,
     filter_pattern: Option<String>,
     next_token: Option<String>,
     limit: Option<i64>,
+    // `interleaved` and `unmask` are accepted and ignored: serde skips them.
 }
 
-/// Rows read per query while filtering; bounds the work of one request.
-const SCAN_BATCH: i64 = 1_000;
+/// Which streams to read.
+enum Streams {
+    All,
+    Named(Vec<String>),
+    Prefixed(String),
+}
+
+impl Streams {
+    fn includes(&self, stream: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::Named(names) => names.iter().any(|n| n == stream),
+            Self::Prefixed(prefix) => stream.starts_with(prefix.as_str()),
+        }
+    }
+}
+
+fn streams(names: Option<Vec<String>>, prefix: Option<String>) -> Result<Streams, crate::protocol::AwsError> {
+    match (names, prefix) {
+        // The API reference names the error; the wording is not recorded.
+        (Some(_), Some(_)) => Err(invalid("logStreamNames and logStreamNamePrefix are mutually exclusive parameters.")),
+        (Some(names), None) => {
+            if names.is_empty() || names.len() > 100 {
+                let rule = if names.is_empty() {
+                    "Member must have length greater than or equal to 1"
+                } else {
+                    "Member must have length less than or equal to 100"
+                };
+                return Err(constraint(&format!("[{}]", names.join(", ")), "logStreamNames", rule));
+            }
+            Ok(Streams::Named(names))
+        }
+        (None, Some(prefix)) => Ok(Streams::Prefixed(prefix)),
+        (None, None) => Ok(Streams::All),
+    }
+}
 
 pub(super) fn filter_log_events(shared: &Shared, input: Input) -> OpResult {
-    let group = match (&input.log_group_name, &input.log_group_identifier) {
-        (Some(name), None) => name.clone(),
-        (None, Some(identifier)) => {
-            identifier.rsplit_once(":log-group:").map_or(identifier.as_str(), |(_, n)| n).to_owned()
-        }
-        (Some(_), Some(_)) => {
-            return Err(AwsError::client(
-                "InvalidParameterException",
-                "LogGroupName and LogGroupIdentifier are mutually exclusive parameters.",
-            ));
-        }
-        (None, None) => {
-            return Err(AwsError::client(
-                "InvalidParameterException",
-                "Either LogGroupName or LogGroupIdentifier must be specified.",
-            ));
-        }
-    };
-    let limit = input.limit.unwrap_or(10_000).clamp(1, 10_000) as usize;
-    let pattern = FilterPattern::parse(input.filter_pattern.as_deref().unwrap_or_default())?;
-    let after_seq: i64 = match &input.next_token {
-        None => 0,
-        Some(token) => token
-            .parse()
-            .map_err(|_| AwsError::client("InvalidParameterException", "The specified nextToken is invalid."))?,
-    };
-    let streams = input.log_stream_names.unwrap_or_default();
-    let conn = shared.store.conn();
-    let exists: bool = conn.query_row("SELECT count(*) > 0 FROM log_groups WHERE name = ?1", [&group], |r| r.get(0))?;
-    if !exists {
-        return Err(no_such_group());
+    let group = group_from(input.log_group_name.as_deref(), input.log_group_identifier.as_deref())?;
+    check_range(input.limit, "limit", 1, Some(MAX_LIMIT))?;
+    check_range(input.start_time, "startTime", 0, None)?;
+    check_range(input.end_time, "endTime", 0, None)?;
+    let pattern_text = input.filter_pattern.unwrap_or_default();
+    if pattern_text.chars().count() > 1024 {
+        let rule = "Member must have length less than or equal to 1024";
+        return Err(constraint(&pattern_text, "filterPattern", rule));
     }
+    let streams = streams(input.log_stream_names, input.log_stream_name_prefix)?;
+    let after = match &input.next_token {
+        None => EventKey::START,
+        Some(token) => EventKey::parse_id(token).ok_or_else(invalid_token)?,
+    };
+    let pattern = FilterPattern::parse(&pattern_text)?;
+    let limit = input.limit.unwrap_or(MAX_LIMIT) as usize;
+    // The end of the range is inclusive here (FilterLogEvents' reference:
+    // "Events with a timestamp later than this time are not returned"),
+    // unlike GetLogEvents'.
+    let (start_ms, end_ms) = (input.start_time.unwrap_or(0), input.end_time.unwrap_or(i64::MAX));
+
+    let conn = shared.store.conn();
+    retention::open_group(&conn, &group, shared.clock.now_ms())?;
     let mut statement = conn.prepare_cached(
         "SELECT seq, log_stream, timestamp_ms, ingestion_ms, message FROM log_events
-         WHERE log_group = ?1 AND seq > ?2 AND timestamp_ms >= ?3 AND timestamp_ms <= ?4
-         ORDER BY seq LIMIT ?5",
+         WHERE log_group = ?1 AND (timestamp_ms, seq) > (?2, ?3) AND timestamp_ms >= ?4 AND timestamp_ms <= ?5
+         ORDER BY timestamp_ms, seq LIMIT ?6",
     )?;
-    let mut events = Vec::new();
-    let mut cursor = after_seq;
-    let mut exhausted = false;
-    while events.len() < limit {
+    let mut events: Vec<Value> = Vec::new();
+    let mut bytes = 0;
+    let mut cursor = after;
+    let mut more = true;
+    'scan: for _ in 0..MAX_BATCHES {
         let rows: Vec<(i64, String, i64, i64, String)> = statement
-            .query_map(
-                params![group, cursor, input.start_time.unwrap_or(0), input.end_time.unwrap_or(i64::MAX), SCAN_BATCH],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )?
+            .query_map(params![group, cursor.timestamp_ms, cursor.seq, start_ms, end_ms, SCAN_BATCH], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
             .collect::<Result<_, _>>()?;
-        exhausted = (rows.len() as i64) < SCAN_BATCH;
-        for (seq, stream, timestamp, ingestion, message) in rows {
-            cursor = seq;
-            if (!streams.is_empty() && !streams.contains(&stream)) || !pattern.matches(&message) {
+        let last_batch = (rows.len() as i64) < SCAN_BATCH;
+        let count = rows.len();
+        for (index, (seq, stream, timestamp, ingestion, message)) in rows.into_iter().enumerate() {
+            let key = EventKey::new(timestamp, seq);
+            if !streams.includes(&stream) || !pattern.matches(&message) {
+                cursor = key;
                 continue;
             }
+            bytes += message.len() + 26;
+            if bytes > MAX_PAGE_BYTES && !events.is_empty() {
+                // This event starts the next page.
+                break 'scan;
+            }
+            cursor = key;
             events.push(json!({
                 "logStreamName": stream,
                 "timestamp": timestamp,
                 "message": message,
                 "ingestionTime": ingestion,
-                "eventId": format!("{seq:056}"),
+                "eventId": key.id(),
             }));
             if events.len() == limit {
-                break;
+                more = !(last_batch && index + 1 == count);
+                break 'scan;
             }
         }
-        if exhausted {
+        if last_batch {
+            more = false;
             break;
         }
     }
-    let mut json = json!({ "events": events, "searchedLogStreams": [] });
-    if !exhausted || events.len() == limit {
-        json["nextToken"] = cursor.to_string().into();
+    let mut output = json!({ "events": events, "searchedLogStreams": [] });
+    if more {
+        output["nextToken"] = cursor.id().into();
     }
-    Ok(json)
+    Ok(output)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use serde_json::{Value, json};
 
-    #[test]
-    fn terms_must_all_appear() {
-        let pattern = FilterPattern::parse("ERROR timeout").expect("valid");
-        assert!(pattern.matches("ERROR: partner timeout"));
-        assert!(!pattern.matches("ERROR: partner refused"));
+    use super::super::test_support::{NOW, System};
+
+    fn messages(page: &Value) -> Vec<&str> {
+        page["events"].as_array().expect("events").iter().map(|e| e["message"].as_str().expect("message")).collect()
+    }
+
+    fn filter(system: &System, extra: Value) -> Value {
+        let mut input = json!({"logGroupName": "g"});
+        if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+            input.extend(extra.clone());
+        }
+        system.ok("FilterLogEvents", input)
+    }
+
+    /// Every page's events, following tokens.
+    fn all_pages(system: &System, extra: Value) -> (Vec<String>, usize) {
+        let mut seen = Vec::new();
+        let mut pages = 0;
+        let mut token = Value::Null;
+        loop {
+            let mut input = extra.clone();
+            if !token.is_null() {
+                input["nextToken"] = token.clone();
+            }
+            let page = filter(system, input);
+            pages += 1;
+            seen.extend(messages(&page).into_iter().map(str::to_owned));
+            token = page.get("nextToken").cloned().unwrap_or(Value::Null);
+            if token.is_null() {
+                return (seen, pages);
+            }
+        }
+    }
+
+    fn orders() -> System {
+        let system = System::new();
+        system.stream("g", "api-1");
+        system.stream("g", "api-2");
+        system.stream("g", "worker");
+        system.put("g", "api-1", &[(NOW - 50, r#"{"event_id": "e-1", "total": 120, "status": "PLACED"}"#)]);
+        system.put("g", "api-2", &[(NOW - 40, r#"{"event_id": "e-2", "total": 80, "status": "PLACED"}"#)]);
+        system.put(
+            "g",
+            "worker",
+            &[(NOW - 45, "ERROR e-1 payment timeout"), (NOW - 30, r#"{"event_id": "e-3", "total": 5}"#)],
+        );
+        system
     }
 
     #[test]
-    fn phrases_exclusions_and_alternatives() {
-        let pattern = FilterPattern::parse(r#""order 42" -DEBUG ?placed ?paid"#).expect("valid");
-        assert!(pattern.matches("INFO order 42 placed"));
-        assert!(!pattern.matches("DEBUG order 42 placed"));
-        assert!(!pattern.matches("INFO order 42 shipped"));
-        assert!(!pattern.matches("INFO order 43 placed"));
+    fn json_patterns_select_json_events() {
+        let system = orders();
+        assert_eq!(
+            messages(&filter(&system, json!({"filterPattern": r#"{ $.event_id = "e-2" }"#}))),
+            [r#"{"event_id": "e-2", "total": 80, "status": "PLACED"}"#]
+        );
+        let big = filter(&system, json!({"filterPattern": "{ $.total > 50 && $.status = PLACED }"}));
+        assert_eq!(big["events"].as_array().map(Vec::len), Some(2));
+        assert_eq!(big["events"][0]["logStreamName"], "api-1");
+        let none = filter(&system, json!({"filterPattern": "{ $.status NOT EXISTS }"}));
+        assert_eq!(messages(&none), [r#"{"event_id": "e-3", "total": 5}"#], "text events never match JSON patterns");
+        assert_eq!(
+            messages(&filter(&system, json!({"filterPattern": "ERROR timeout"}))),
+            ["ERROR e-1 payment timeout"]
+        );
     }
 
     #[test]
-    fn empty_pattern_matches_everything() {
-        assert!(FilterPattern::parse("").expect("valid").matches("anything"));
+    fn events_come_in_timestamp_order_with_ids() {
+        let system = orders();
+        let page = filter(&system, json!({}));
+        let times: Vec<i64> =
+            page["events"].as_array().expect("events").iter().map(|e| e["timestamp"].as_i64().expect("t")).collect();
+        assert_eq!(times, [NOW - 50, NOW - 45, NOW - 40, NOW - 30]);
+        assert_eq!(page["events"][0]["eventId"].as_str().map(str::len), Some(56));
+        assert_eq!(page["events"][0]["ingestionTime"], NOW);
+        assert_eq!(page["searchedLogStreams"], json!([]));
+        assert_eq!(page.get("nextToken"), None);
     }
 
     #[test]
-    fn unclosed_quote_is_rejected() {
-        assert_eq!(FilterPattern::parse(r#""open"#).expect_err("unclosed").code, "InvalidParameterException");
+    fn streams_by_name_or_prefix() {
+        let system = orders();
+        let by_prefix = filter(&system, json!({"logStreamNamePrefix": "api-"}));
+        assert_eq!(by_prefix["events"].as_array().map(Vec::len), Some(2));
+        let by_name = filter(&system, json!({"logStreamNames": ["worker"], "interleaved": true}));
+        assert_eq!(by_name["events"].as_array().map(Vec::len), Some(2));
+        let error = system
+            .err("FilterLogEvents", json!({"logGroupName": "g", "logStreamNames": ["a"], "logStreamNamePrefix": "a"}));
+        assert_eq!(error.code, "InvalidParameterException");
+        let arn = "arn:aws:logs:us-east-1:123456789012:log-group:g:*";
+        let by_arn = system.ok("FilterLogEvents", json!({"logGroupIdentifier": arn}));
+        assert_eq!(by_arn["events"].as_array().map(Vec::len), Some(4));
+    }
+
+    #[test]
+    fn time_range_is_inclusive() {
+        let system = orders();
+        let page = filter(&system, json!({"startTime": NOW - 45, "endTime": NOW - 40}));
+        assert_eq!(page["events"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn pages_cover_every_match_once() {
+        let system = System::new();
+        system.stream("g", "s");
+        let events: Vec<(i64, String)> = (0..25)
+            .map(|i| (NOW - 1_000 + i, if i % 2 == 0 { format!("even {i}") } else { format!("odd {i}") }))
+            .collect();
+        let events: Vec<(i64, &str)> = events.iter().map(|(t, m)| (*t, m.as_str())).collect();
+        system.put("g", "s", &events);
+        let (seen, pages) = all_pages(&system, json!({"limit": 20}));
+        assert_eq!((seen.len(), pages), (25, 2));
+        let (seen, _) = all_pages(&system, json!({"limit": 4, "filterPattern": "even"}));
+        assert_eq!(seen, (0..25).step_by(2).map(|i| format!("even {i}")).collect::<Vec<_>>());
+        // A page that ends exactly on the last match gives no token.
+        let page = filter(&system, json!({"limit": 25}));
+        assert_eq!(page.get("nextToken"), None);
+    }
+
+    #[test]
+    fn errors_are_aws_errors() {
+        let system = orders();
+        let error = system.err("FilterLogEvents", json!({"logGroupName": "g", "limit": 10_001}));
+        assert_eq!(
+            error.message,
+            "1 validation error detected: Value '10001' at 'limit' failed to satisfy constraint: \
+             Member must have value less than or equal to 10000"
+        );
+        let error = system.err("FilterLogEvents", json!({"logGroupName": "g", "nextToken": "invalid-token"}));
+        assert_eq!(error.message, "The specified nextToken is invalid.");
+        let error = system.err("FilterLogEvents", json!({"logGroupName": "g", "filterPattern": "{ $.a = 1"}));
+        assert_eq!(
+            (error.code, error.message.as_str()),
+            ("InvalidParameterException", "If a filter pattern starts with '{' it must end with '}'")
+        );
+        let error = system.err("FilterLogEvents", json!({"logGroupName": "nope"}));
+        assert_eq!(error.message, "The specified log group does not exist.");
+        let error = system.err("FilterLogEvents", json!({"logGroupName": "g", "filterPattern": "x".repeat(1025)}));
+        assert!(error.message.ends_with("Member must have length less than or equal to 1024"), "{}", error.message);
+        let error = system.err("FilterLogEvents", json!({}));
+        assert_eq!(error.code, "InvalidParameterException");
     }
 }
