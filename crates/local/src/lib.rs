@@ -2,9 +2,8 @@
 //!
 //! It speaks the AWS JSON protocols, so the AWS SDKs and the `aws` CLI work
 //! against it unchanged, and keeps its state in SQLite so nothing accepted is
-//! lost across a restart. Today it serves EventBridge (buses, rules, targets,
-//! PutEvents, bus logs) and the part of CloudWatch Logs bus logs are read
-//! with.
+//! lost across a restart. It serves EventBridge (buses, rules, targets,
+//! PutEvents, TestEventPattern, bus logs), CloudWatch Logs and SQS.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -23,6 +22,7 @@ pub mod logs;
 pub mod protocol;
 mod server;
 mod shared;
+pub mod sqs;
 pub mod store;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -57,6 +57,7 @@ pub enum StartError {
 /// runtime ends; call [`LocalSystem::shutdown`] to stop it cleanly.
 pub struct LocalSystem {
     addr: SocketAddr,
+    shared: Arc<Shared>,
     stop: oneshot::Sender<()>,
     server: JoinHandle<()>,
 }
@@ -72,7 +73,7 @@ impl LocalSystem {
             .map_err(|source| StartError::Bind { port: config.port, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { port: config.port, source })?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let app = server::router(shared);
+        let app = server::router(shared.clone());
         let server = tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async {
                 let _ = stopped.await;
@@ -82,7 +83,7 @@ impl LocalSystem {
             }
         });
         tracing::info!(%addr, data_dir = %config.data_dir.display(), "local system listening");
-        Ok(Self { addr, stop, server })
+        Ok(Self { addr, shared, stop, server })
     }
 
     /// The address it listens on.
@@ -97,6 +98,7 @@ impl LocalSystem {
 
     /// Stops accepting requests, finishes those under way, and returns.
     pub async fn shutdown(self) {
+        self.shared.shutdown.begin();
         let _ = self.stop.send(());
         let _ = self.server.await;
     }

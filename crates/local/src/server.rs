@@ -13,10 +13,11 @@ use serde_json::json;
 
 use crate::protocol::{AwsError, JsonVersion, respond};
 use crate::shared::Shared;
-use crate::{eventbridge, logs};
+use crate::{eventbridge, logs, sqs};
 
-/// Largest request body accepted: PutEvents' 256 KB plus JSON overhead.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest request body accepted: a PutLogEvents batch (1 MiB of events) or
+/// an SQS message (1 MiB) after JSON escaping, with room to spare.
+const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// The router of a local system.
 pub fn router(shared: Arc<Shared>) -> Router {
@@ -34,7 +35,7 @@ async fn health(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
         "version": env!("CARGO_PKG_VERSION"),
         "region": shared.region,
         "accountId": shared.account_id,
-        "services": ["events", "logs"],
+        "services": ["events", "logs", "sqs"],
     }))
 }
 
@@ -51,6 +52,10 @@ async fn dispatch(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: B
     };
     let (service, operation) = (service.to_owned(), operation.to_owned());
     tracing::debug!(%service, %operation, %request_id, "request");
+    if service == sqs::TARGET_PREFIX {
+        // SQS is async: a long-polling ReceiveMessage must not hold a blocking thread.
+        return sqs::handle(shared, &operation, &headers, body, &request_id).await;
+    }
     // SQLite calls block; keep them off the async workers.
     let result = tokio::task::spawn_blocking({
         let request_id = request_id.clone();

@@ -1,6 +1,9 @@
 //! What every operation handler needs: the store, the clock, the identity.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tokio::sync::Notify;
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -20,6 +23,39 @@ pub struct Shared {
     pub region: String,
     /// The compiled rules of every bus.
     pub routes: Arc<Routes>,
+    /// Raised when the system stops, so requests that wait (SQS long polls)
+    /// answer at once instead of holding the shutdown up.
+    pub shutdown: Arc<Shutdown>,
+}
+
+/// A one-way signal that the local system is stopping.
+#[derive(Debug, Default)]
+pub struct Shutdown {
+    begun: AtomicBool,
+    notify: Notify,
+}
+
+impl Shutdown {
+    /// Raises the signal and wakes everything waiting for it.
+    pub fn begin(&self) {
+        self.begun.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    /// Whether the system is stopping.
+    pub fn has_begun(&self) -> bool {
+        self.begun.load(Ordering::SeqCst)
+    }
+
+    /// Resolves once the system is stopping.
+    pub async fn wait(&self) {
+        let notified = self.notify.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if !self.has_begun() {
+            notified.await;
+        }
+    }
 }
 
 impl Shared {
@@ -31,6 +67,7 @@ impl Shared {
             account_id: config.account_id.clone(),
             region: config.region.clone(),
             routes: Arc::new(Routes::default()),
+            shutdown: Arc::new(Shutdown::default()),
         }
     }
 

@@ -7,7 +7,7 @@ use choreoscope_local::config::DEFAULT_PORT;
 use choreoscope_local::{Config, LocalSystem};
 use clap::Parser;
 
-/// An AWS-compatible endpoint on loopback (EventBridge, CloudWatch Logs) that
+/// An AWS-compatible endpoint on loopback (EventBridge, CloudWatch Logs, SQS) that
 /// keeps its state in SQLite. Point the `aws` CLI or any AWS SDK at it with
 /// `--endpoint-url http://127.0.0.1:<port>`.
 #[derive(Debug, Parser)]

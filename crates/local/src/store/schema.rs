@@ -64,6 +64,43 @@ CREATE TABLE IF NOT EXISTS log_events (
     FOREIGN KEY (log_group, log_stream) REFERENCES log_streams(log_group, name) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS log_events_by_group_time ON log_events (log_group, timestamp_ms, seq);
+-- SQS (crates/local/src/sqs). A message's state is when it is next visible
+-- and how often it was received; see sqs/store.rs.
+CREATE TABLE IF NOT EXISTS sqs_queues (
+    name                TEXT PRIMARY KEY,
+    -- The settable attributes (VisibilityTimeout, RedrivePolicy, ...) as a JSON object of strings.
+    attributes          TEXT NOT NULL,
+    created_ms          INTEGER NOT NULL,
+    modified_ms         INTEGER NOT NULL,
+    last_purge_ms       INTEGER
+);
+CREATE TABLE IF NOT EXISTS sqs_queue_tags (
+    queue               TEXT NOT NULL REFERENCES sqs_queues(name) ON DELETE CASCADE,
+    key                 TEXT NOT NULL,
+    value               TEXT NOT NULL,
+    PRIMARY KEY (queue, key)
+);
+CREATE TABLE IF NOT EXISTS sqs_messages (
+    seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue               TEXT NOT NULL REFERENCES sqs_queues(name) ON DELETE CASCADE,
+    id                  TEXT NOT NULL UNIQUE,
+    body                TEXT NOT NULL,
+    md5_body            TEXT NOT NULL,
+    -- Message attributes as ReceiveMessage returns them (JSON), or NULL.
+    message_attributes  TEXT,
+    -- System attributes besides the computed ones (AWSTraceHeader, DeadLetterQueueSourceArn), JSON, or NULL.
+    system_attributes   TEXT,
+    sender_id           TEXT NOT NULL,
+    sent_ms             INTEGER NOT NULL,
+    -- When it can next be received: sent + delay, then receive + visibility timeout.
+    visible_ms          INTEGER NOT NULL,
+    receive_count       INTEGER NOT NULL DEFAULT 0,
+    first_receive_ms    INTEGER,
+    last_receive_ms     INTEGER,
+    -- The handle of the latest receive.
+    receipt_handle      TEXT
+);
+CREATE INDEX IF NOT EXISTS sqs_messages_by_queue_visible ON sqs_messages (queue, visible_ms, seq);
 "#;
 
 /// Creates whatever of the schema is missing.
