@@ -2,8 +2,8 @@
 //! tests, each with the array elements it sits in. Everything else in the
 //! event is skipped, without being copied.
 
-use std::borrow::Cow;
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
