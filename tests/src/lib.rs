@@ -86,3 +86,81 @@ impl Drop for Running {
         }
     }
 }
+
+/// The `aws` CLI: `$AWS_CLI`, else the one `./dev` installs, else `aws` on PATH.
+pub fn aws_cli() -> PathBuf {
+    if let Some(path) = std::env::var_os("AWS_CLI") {
+        return path.into();
+    }
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/aws");
+    if venv.exists() { venv } else { "aws".into() }
+}
+
+/// A `choreoscope-local` process and the real `aws` CLI pointed at it,
+/// isolated from the user's AWS configuration.
+pub struct LocalCli {
+    /// The server process.
+    pub process: Running,
+    /// `http://127.0.0.1:<port>`.
+    pub endpoint: String,
+    home: tempfile::TempDir,
+}
+
+impl LocalCli {
+    /// Starts `choreoscope-local` on a free port over `data_dir`.
+    pub fn start(data_dir: &std::path::Path) -> Self {
+        let mut command = Command::new(workspace_bin("choreoscope-local"));
+        command.args(["--port", "0", "--data-dir"]).arg(data_dir).env("RUST_LOG", "warn");
+        let process = Running::until_first_line(command);
+        let endpoint = process
+            .first_line
+            .strip_prefix("choreoscope-local listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {:?}", process.first_line))
+            .to_owned();
+        Self { process, endpoint, home: tempfile::tempdir().expect("temp dir") }
+    }
+
+    /// `aws --endpoint-url <local> --output json <args>`, not yet run.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(aws_cli());
+        command
+            .arg("--endpoint-url")
+            .arg(&self.endpoint)
+            .args(["--output", "json"])
+            .args(args)
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", self.home.path().join("config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", self.home.path().join("credentials"))
+            .env("AWS_PAGER", "");
+        command
+    }
+
+    /// Runs the CLI with `args`.
+    pub fn aws(&self, args: &[&str]) -> std::process::Output {
+        self.command(args).output().expect("the aws CLI runs (install it with ./dev setup)")
+    }
+
+    /// Runs a command that must succeed, and parses its JSON output (`null` for none).
+    pub fn ok(&self, args: &[&str]) -> serde_json::Value {
+        parse_output(args, self.aws(args))
+    }
+
+    /// Runs a command that must fail, and returns what it printed on stderr.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let output = self.aws(args);
+        assert!(!output.status.success(), "aws {args:?} should have failed");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    }
+}
+
+/// The JSON a successful `aws` command printed (`null` for nothing); fails the
+/// test, with the CLI's stderr, if the command failed.
+pub fn parse_output(args: &[&str], output: std::process::Output) -> serde_json::Value {
+    assert!(output.status.success(), "aws {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    if output.stdout.iter().all(u8::is_ascii_whitespace) {
+        return serde_json::Value::Null;
+    }
+    serde_json::from_slice(&output.stdout).expect("the aws CLI printed JSON")
+}

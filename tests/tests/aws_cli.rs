@@ -1,73 +1,13 @@
 //! The real `aws` CLI against `choreoscope-local`: what a user of the local
 //! system does by hand, including a restart that must lose nothing.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-use choreoscope_e2e::{Running, workspace_bin};
+use choreoscope_e2e::LocalCli;
 use serde_json::Value;
 
-/// The `aws` CLI: `$AWS_CLI`, else the one `./dev` installs, else `aws` on PATH.
-fn aws_cli() -> PathBuf {
-    if let Some(path) = std::env::var_os("AWS_CLI") {
-        return path.into();
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/aws");
-    if venv.exists() { venv } else { "aws".into() }
-}
-
-struct Local {
-    process: Running,
-    endpoint: String,
-    home: tempfile::TempDir,
-}
-
-fn start(data_dir: &Path) -> Local {
-    let mut command = Command::new(workspace_bin("choreoscope-local"));
-    command.args(["--port", "0", "--data-dir"]).arg(data_dir).env("RUST_LOG", "warn");
-    let process = Running::until_first_line(command);
-    let endpoint = process
-        .first_line
-        .strip_prefix("choreoscope-local listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {:?}", process.first_line))
-        .to_owned();
-    Local { process, endpoint, home: tempfile::tempdir().expect("temp dir") }
-}
-
-impl Local {
-    /// Runs `aws --endpoint-url <local> <args>`, isolated from the user's AWS config.
-    fn aws(&self, args: &[&str]) -> Output {
-        Command::new(aws_cli())
-            .arg("--endpoint-url")
-            .arg(&self.endpoint)
-            .args(["--output", "json"])
-            .args(args)
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_DEFAULT_REGION", "us-east-1")
-            .env("AWS_CONFIG_FILE", self.home.path().join("config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", self.home.path().join("credentials"))
-            .env("AWS_PAGER", "")
-            .output()
-            .expect("the aws CLI runs (install it with ./dev setup)")
-    }
-
-    /// Runs a command that must succeed, and parses its JSON output.
-    fn ok(&self, args: &[&str]) -> Value {
-        let output = self.aws(args);
-        assert!(output.status.success(), "aws {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
-        if output.stdout.iter().all(u8::is_ascii_whitespace) {
-            return Value::Null;
-        }
-        serde_json::from_slice(&output.stdout).expect("the aws CLI printed JSON")
-    }
-
-    /// Runs a command that must fail, and returns what it printed on stderr.
-    fn fails(&self, args: &[&str]) -> String {
-        let output = self.aws(args);
-        assert!(!output.status.success(), "aws {args:?} should have failed");
-        String::from_utf8_lossy(&output.stderr).into_owned()
-    }
+fn start(data_dir: &Path) -> LocalCli {
+    LocalCli::start(data_dir)
 }
 
 fn names(list: &Value, key: &str) -> Vec<String> {
@@ -77,7 +17,7 @@ fn names(list: &Value, key: &str) -> Vec<String> {
     names
 }
 
-fn logged_event_ids(local: &Local) -> Vec<String> {
+fn logged_event_ids(local: &LocalCli) -> Vec<String> {
     let logs = local.ok(&[
         "logs",
         "filter-log-events",

@@ -2,73 +2,33 @@
 //! streams, putting and reading events both ways, filter patterns, retention,
 //! deleting, and a restart that must lose nothing.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use choreoscope_e2e::{Running, workspace_bin};
+use choreoscope_e2e::LocalCli;
 use serde_json::{Value, json};
 
-/// The `aws` CLI: `$AWS_CLI`, else the one `./dev` installs, else `aws` on PATH.
-fn aws_cli() -> PathBuf {
-    if let Some(path) = std::env::var_os("AWS_CLI") {
-        return path.into();
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/aws");
-    if venv.exists() { venv } else { "aws".into() }
-}
-
-struct Local {
-    process: Running,
-    endpoint: String,
-    home: tempfile::TempDir,
-}
+/// The local system, with every CLI call under `aws logs`.
+struct Local(LocalCli);
 
 fn start(data_dir: &Path) -> Local {
-    let mut command = Command::new(workspace_bin("choreoscope-local"));
-    command.args(["--port", "0", "--data-dir"]).arg(data_dir).env("RUST_LOG", "warn");
-    let process = Running::until_first_line(command);
-    let endpoint = process
-        .first_line
-        .strip_prefix("choreoscope-local listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {:?}", process.first_line))
-        .to_owned();
-    Local { process, endpoint, home: tempfile::tempdir().expect("temp dir") }
+    Local(LocalCli::start(data_dir))
+}
+
+/// `logs` and then `args`.
+fn logs<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    std::iter::once("logs").chain(args.iter().copied()).collect()
 }
 
 impl Local {
-    /// Runs `aws --endpoint-url <local> logs <args>`, isolated from the user's AWS config.
-    fn aws(&self, args: &[&str]) -> Output {
-        Command::new(aws_cli())
-            .arg("--endpoint-url")
-            .arg(&self.endpoint)
-            .args(["--output", "json", "logs"])
-            .args(args)
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_DEFAULT_REGION", "us-east-1")
-            .env("AWS_CONFIG_FILE", self.home.path().join("config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", self.home.path().join("credentials"))
-            .env("AWS_PAGER", "")
-            .output()
-            .expect("the aws CLI runs (install it with ./dev setup)")
-    }
-
     /// Runs a command that must succeed, and parses its JSON output.
     fn ok(&self, args: &[&str]) -> Value {
-        let output = self.aws(args);
-        assert!(output.status.success(), "aws logs {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
-        if output.stdout.iter().all(u8::is_ascii_whitespace) {
-            return Value::Null;
-        }
-        serde_json::from_slice(&output.stdout).expect("the aws CLI printed JSON")
+        self.0.ok(&logs(args))
     }
 
     /// Runs a command that must fail, and returns what it printed on stderr.
     fn fails(&self, args: &[&str]) -> String {
-        let output = self.aws(args);
-        assert!(!output.status.success(), "aws logs {args:?} should have failed");
-        String::from_utf8_lossy(&output.stderr).into_owned()
+        self.0.fails(&logs(args))
     }
 
     /// GetLogEvents of one page.
@@ -236,7 +196,7 @@ fn log_groups_streams_and_events_through_the_cli() {
     local.ok(&["put-retention-policy", "--log-group-name", GROUP, "--retention-in-days", "7"]);
 
     // A restart keeps groups, streams, events and the policy.
-    let status = local.process.terminate();
+    let status = local.0.process.terminate();
     assert!(status.success(), "choreoscope-local exits cleanly on SIGTERM: {status}");
     let local = start(data.path());
     let groups = local.ok(&["describe-log-groups", "--log-group-name-prefix", GROUP]);

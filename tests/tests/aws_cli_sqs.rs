@@ -3,79 +3,25 @@
 //! visibility, deletion, purge, a restart that must lose nothing, and errors
 //! in SQS's shape.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use choreoscope_e2e::{Running, workspace_bin};
+use choreoscope_e2e::{LocalCli, parse_output};
 use serde_json::{Value, json};
 
-/// The `aws` CLI: `$AWS_CLI`, else the one `./dev` installs, else `aws` on PATH.
-fn aws_cli() -> PathBuf {
-    if let Some(path) = std::env::var_os("AWS_CLI") {
-        return path.into();
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/aws");
-    if venv.exists() { venv } else { "aws".into() }
+/// What the SQS tests ask of the local system besides running the CLI.
+trait SqsCli {
+    fn queue_url(&self, name: &str) -> String;
+    /// `ApproximateNumberOfMessages`, `...NotVisible`, `...Delayed`.
+    fn counts(&self, url: &str) -> [String; 3];
 }
 
-struct Local {
-    process: Running,
-    endpoint: String,
-    home: tempfile::TempDir,
-}
-
-fn start(data_dir: &Path) -> Local {
-    let mut command = Command::new(workspace_bin("choreoscope-local"));
-    command.args(["--port", "0", "--data-dir"]).arg(data_dir).env("RUST_LOG", "warn");
-    let process = Running::until_first_line(command);
-    let endpoint = process
-        .first_line
-        .strip_prefix("choreoscope-local listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {:?}", process.first_line))
-        .to_owned();
-    Local { process, endpoint, home: tempfile::tempdir().expect("temp dir") }
-}
-
-impl Local {
-    /// `aws --endpoint-url <local> <args>`, isolated from the user's AWS config.
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(aws_cli());
-        command
-            .arg("--endpoint-url")
-            .arg(&self.endpoint)
-            .args(["--output", "json"])
-            .args(args)
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_DEFAULT_REGION", "us-east-1")
-            .env("AWS_CONFIG_FILE", self.home.path().join("config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", self.home.path().join("credentials"))
-            .env("AWS_PAGER", "");
-        command
-    }
-
-    fn aws(&self, args: &[&str]) -> Output {
-        self.command(args).output().expect("the aws CLI runs (install it with ./dev setup)")
-    }
-
-    /// Runs a command that must succeed, and parses its JSON output.
-    fn ok(&self, args: &[&str]) -> Value {
-        parse(args, self.aws(args))
-    }
-
-    /// Runs a command that must fail, and returns what it printed on stderr.
-    fn fails(&self, args: &[&str]) -> String {
-        let output = self.aws(args);
-        assert!(!output.status.success(), "aws {args:?} should have failed");
-        String::from_utf8_lossy(&output.stderr).into_owned()
-    }
-
+impl SqsCli for LocalCli {
     fn queue_url(&self, name: &str) -> String {
         format!("{}/123456789012/{name}", self.endpoint)
     }
 
-    /// `ApproximateNumberOfMessages`, `...NotVisible`, `...Delayed`.
     fn counts(&self, url: &str) -> [String; 3] {
         let output = self.ok(&["sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names", "All"]);
         ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"]
@@ -83,12 +29,8 @@ impl Local {
     }
 }
 
-fn parse(args: &[&str], output: Output) -> Value {
-    assert!(output.status.success(), "aws {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
-    if output.stdout.iter().all(u8::is_ascii_whitespace) {
-        return Value::Null;
-    }
-    serde_json::from_slice(&output.stdout).expect("the aws CLI printed JSON")
+fn start(data_dir: &Path) -> LocalCli {
+    LocalCli::start(data_dir)
 }
 
 fn counts(visible: u32, in_flight: u32, delayed: u32) -> [String; 3] {
@@ -233,7 +175,7 @@ fn a_long_poll_returns_as_soon_as_another_process_sends() {
     let sent_at = Instant::now();
     let output = receiver.wait_with_output().expect("the receive finishes");
     let after_send = sent_at.elapsed();
-    let received = parse(&receive_args, output);
+    let received = parse_output(&receive_args, output);
     assert_eq!(messages(&received)[0]["Body"], "wake up");
     assert!(after_send < Duration::from_secs(3), "the receive returned {after_send:?} after the send");
     assert!(started.elapsed() < Duration::from_secs(15), "long before its 20 s wait ran out");
