@@ -1,20 +1,12 @@
 //! Event patterns against EventBridge's recorded behaviour and aws/event-ruler's
 //! test data, read from `../shared/conformance/eventbridge/` (not copied here).
 
-use std::path::PathBuf;
+mod conformance;
+
+use conformance::{data, read};
 
 use choreoscope_pattern::{Matcher, Pattern};
 use serde_json::Value;
-
-fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/eventbridge").join(name)
-}
-
-fn read(name: &str) -> Value {
-    let path = data(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 /// Matches through both entry points (parsed value and raw text); they must agree.
 fn matches(pattern: &Pattern, event: &Value) -> bool {

@@ -11,7 +11,9 @@
 //! same masking before it is compared. The snapshot framework stores a body
 //! that is a JSON object or array parsed, any other body as its text.
 
-use std::path::PathBuf;
+mod conformance;
+
+use conformance::read;
 
 use choreoscope_pattern::transform::{
     DeliveryContext, DeliveryError, InputTransformerSpec, TargetInput, TransformError,
@@ -26,16 +28,6 @@ const BUS: &str = "test-bus-3f9a1c";
 const RULE: &str = "test-rule-b27e4d";
 /// The target id, as the snapshots show it after masking.
 const TARGET_ID: &str = "<target-id>";
-
-fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/eventbridge").join(name)
-}
-
-fn read(name: &str) -> Value {
-    let path = data(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 /// The event as EventBridge builds it from a PutEvents entry.
 fn event(source: &str, detail_type: &str, detail: &Value) -> Value {
