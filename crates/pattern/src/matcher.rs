@@ -1,15 +1,15 @@
 //! Many rules compiled into one index.
 //!
 //! Every rule is expanded into alternatives (one per `$or` branch), each a
-//! list of field tests. For each tested path the index holds hash maps from
-//! exact values, folded values, prefixes and suffixes to the tests they
-//! satisfy; a segment tree of numeric ranges; wildcards keyed by the literal
-//! text they start or end with; and a short list of the conditions that must
-//! be evaluated one by one (anything-but, CIDR). An event is read only
-//! at tested paths; each leaf looks up the tests it satisfies, and only the
-//! alternatives that got a hit (or that can pass on absent fields alone) are
-//! then checked, so the cost per event follows the event, not the number of
-//! rules.
+//! list of field tests. Each alternative is indexed by one anchor field (see
+//! [`Compiled`]); for each tested path the index holds hash maps from exact
+//! values, folded values, prefixes and suffixes to the anchors they satisfy,
+//! a segment tree of numeric ranges, and wildcards keyed by the literal text
+//! they start or end with. An event is read only at tested paths; each leaf
+//! looks up the anchors it satisfies, and only those alternatives (and the
+//! few with no field fit to be an anchor) are checked, by testing their other
+//! fields directly, so the cost per event follows the event, not the number
+//! of rules.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hash;
@@ -131,15 +131,13 @@ struct PathIndex {
     folded_prefixes: Affixes<TestRef>,
     folded_suffixes: Affixes<TestRef>,
     wildcards: Wildcards,
+    /// Numeric ranges while the index is built; `range_index` after.
     ranges: Vec<(Range, TestRef)>,
-    /// Built from `ranges` on the first lookup after a change.
-    range_index: OnceLock<NumericIndex<TestRef>>,
-    present: Vec<TestRef>,
-    /// Conditions tried one by one: anything-but and cidr.
-    scanned: Vec<(Condition, TestRef)>,
+    range_index: Option<NumericIndex<TestRef>>,
 }
 
 impl PathIndex {
+    /// Adds an anchor condition: one [`index_key`] gives a key.
     fn insert(&mut self, condition: &Condition, test: TestRef) {
         match condition {
             Condition::Exact(Scalar::Str(s)) => self.strings.entry(s.as_str().into()).or_default().push(test),
@@ -153,14 +151,16 @@ impl PathIndex {
             Condition::PrefixIgnoreCase(prefix) => self.folded_prefixes.insert(prefix, test),
             Condition::SuffixIgnoreCase(suffix) => self.folded_suffixes.insert(suffix, test),
             Condition::Wildcard(wildcard) => self.wildcards.insert(wildcard, test),
-            Condition::Numeric(range) => {
-                self.ranges.push((*range, test));
-                self.range_index = OnceLock::new();
-            }
-            Condition::Exists(true) => self.present.push(test),
-            // Absence is checked per alternative, not per leaf.
-            Condition::Exists(false) => {}
-            other => self.scanned.push((other.clone(), test)),
+            Condition::Numeric(range) => self.ranges.push((*range, test)),
+            // Not selective: never an anchor, so never indexed (see `index_key`).
+            Condition::AnythingBut(_) | Condition::Exists(_) | Condition::Cidr(_) => {}
+        }
+    }
+
+    /// Builds the numeric range tree once every condition is in.
+    fn finish(&mut self) {
+        if !self.ranges.is_empty() {
+            self.range_index = Some(NumericIndex::build(&std::mem::take(&mut self.ranges)));
         }
     }
 
@@ -172,8 +172,8 @@ impl PathIndex {
                 &[]
             }
             Leaf::Num(n) => {
-                if !self.ranges.is_empty() {
-                    self.range_index.get_or_init(|| NumericIndex::build(&self.ranges)).stab(*n, hit);
+                if let Some(ranges) = &self.range_index {
+                    ranges.stab(*n, hit);
                 }
                 self.numbers.get(&number_key(*n)).map_or(&[], Vec::as_slice)
             }
@@ -181,12 +181,7 @@ impl PathIndex {
             Leaf::Bool(false) => &self.falses,
             Leaf::Null => &self.nulls,
         };
-        tests.iter().chain(&self.present).copied().for_each(&mut *hit);
-        for (condition, test) in &self.scanned {
-            if condition.passes(leaf) {
-                hit(*test);
-            }
-        }
+        tests.iter().copied().for_each(&mut *hit);
     }
 
     fn string_hits(&self, text: &str, hit: &mut impl FnMut(TestRef)) {
@@ -321,6 +316,7 @@ impl Compiled {
             }
             compiled.anchors.push(anchor);
         }
+        compiled.indexes.iter_mut().for_each(PathIndex::finish);
         compiled
     }
 }
