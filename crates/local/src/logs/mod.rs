@@ -62,11 +62,22 @@ pub fn append(
         .execute(params![group, now_ms])?;
     conn.prepare_cached("INSERT OR IGNORE INTO log_streams (log_group, name, created_ms) VALUES (?1, ?2, ?3)")?
         .execute(params![group, stream, now_ms])?;
+    insert_events(conn, group, stream, now_ms, messages.iter().map(|(at, message)| (*at, message.as_str())))
+}
+
+/// Stores events (timestamp, message) in an existing stream, ingested at `ingestion_ms`.
+fn insert_events<'m>(
+    conn: &rusqlite::Connection,
+    group: &str,
+    stream: &str,
+    ingestion_ms: i64,
+    events: impl IntoIterator<Item = (i64, &'m str)>,
+) -> rusqlite::Result<()> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO log_events (log_group, log_stream, timestamp_ms, ingestion_ms, message) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    for (timestamp_ms, message) in messages {
-        insert.execute(params![group, stream, timestamp_ms, now_ms, message])?;
+    for (timestamp_ms, message) in events {
+        insert.execute(params![group, stream, timestamp_ms, ingestion_ms, message])?;
     }
     Ok(())
 }

@@ -12,7 +12,7 @@
 //! - The sequence token is ignored, as AWS ignores it since 2023, but a
 //!   `nextSequenceToken` is still returned, as AWS still returns one.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -183,15 +183,7 @@ pub(super) fn put_log_events(shared: &Shared, input: Input) -> OpResult {
             "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.",
         ));
     }
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO log_events (log_group, log_stream, timestamp_ms, ingestion_ms, message)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for event in stored {
-            insert.execute(params![group, stream, event.timestamp_ms, now, event.message])?;
-        }
-    }
+    super::insert_events(&tx, group, stream, now, stored.iter().map(|e| (e.timestamp_ms, e.message)))?;
     let last_seq: Option<i64> = tx
         .query_row("SELECT max(seq) FROM log_events WHERE log_group = ?1 AND log_stream = ?2", [group, stream], |row| {
             row.get(0)

@@ -108,7 +108,10 @@ pub enum EnqueueError {
 /// releases the store's connection, so they see the message if it was
 /// committed, and wait again if it was rolled back.
 ///
-/// ```ignore
+/// How target delivery uses it (`Shared` is internal to the crate, so this is
+/// an illustration; `enqueue_writes_in_the_callers_transaction` tests it):
+///
+/// ```text
 /// let mut conn = shared.store.conn();
 /// let tx = conn.transaction()?;
 /// let message = NewMessage::new(event.to_string())
