@@ -19,8 +19,11 @@ const LOCAL_EVENT_POLL: Duration = Duration::from_millis(400);
 /// few requests per second, shared with everything else in the account, and
 /// each poll costs one request per bus.
 const AWS_EVENT_POLL: Duration = Duration::from_secs(3);
-/// The topology is read about every this long.
-const TOPOLOGY_EVERY: Duration = Duration::from_secs(3);
+/// How often the local system's topology is read.
+const LOCAL_TOPOLOGY_EVERY: Duration = Duration::from_secs(3);
+/// How often AWS's is read: one read is a List call per bus and per rule,
+/// against EventBridge's control-plane quotas, and topologies change rarely.
+const AWS_TOPOLOGY_EVERY: Duration = Duration::from_secs(30);
 /// The tail starts a little in the past so events put while the UI loads
 /// are not missed (the UI drops duplicates).
 const START_OVERLAP_MS: i64 = 5_000;
@@ -32,11 +35,12 @@ pub fn now_ms() -> i64 {
 
 /// Runs the push loop for the life of the app.
 pub fn spawn(app: AppHandle, observer: Observer) {
-    let event_poll = match observer.info().mode {
-        ConnectionMode::Local => LOCAL_EVENT_POLL,
-        ConnectionMode::Aws => AWS_EVENT_POLL,
+    let (event_poll, topology_interval) = match observer.info().mode {
+        ConnectionMode::Local => (LOCAL_EVENT_POLL, LOCAL_TOPOLOGY_EVERY),
+        ConnectionMode::Aws => (AWS_EVENT_POLL, AWS_TOPOLOGY_EVERY),
     };
-    let topology_every = (TOPOLOGY_EVERY.as_millis() / event_poll.as_millis()).max(1) as u32;
+    // The topology is read every this many event polls.
+    let topology_every = (topology_interval.as_millis() / event_poll.as_millis()).max(1) as u32;
     tauri::async_runtime::spawn(async move {
         let mut tail = EventTail::since(now_ms() - START_OVERLAP_MS);
         let mut last: Option<Topology> = None;
