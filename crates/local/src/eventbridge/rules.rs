@@ -80,30 +80,6 @@ pub fn on_bus(conn: &rusqlite::Connection, bus: &str) -> rusqlite::Result<Vec<Ru
     statement.query_map([bus], from_row)?.collect()
 }
 
-/// Whether a schedule expression has the form EventBridge accepts:
-/// `rate(<n> <unit>)` or `cron(<six fields>)`.
-fn is_valid_schedule(expression: &str) -> bool {
-    if let Some(rate) = expression.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
-        let mut parts = rate.split_whitespace();
-        let (Some(value), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {
-            return false;
-        };
-        let Ok(value) = value.parse::<u32>() else {
-            return false;
-        };
-        let unit_ok = match unit {
-            "minute" | "hour" | "day" => value == 1,
-            "minutes" | "hours" | "days" => value > 1,
-            _ => false,
-        };
-        return value > 0 && unit_ok;
-    }
-    if let Some(cron) = expression.strip_prefix("cron(").and_then(|c| c.strip_suffix(')')) {
-        return cron.split_whitespace().count() == 6;
-    }
-    false
-}
-
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(super) struct PutInput {
@@ -132,7 +108,7 @@ pub(super) fn put(shared: &Shared, input: PutInput) -> OpResult {
         if bus != DEFAULT_BUS {
             return Err(AwsError::validation("ScheduleExpression is supported only on the default event bus."));
         }
-        if !is_valid_schedule(schedule) {
+        if super::schedule::Schedule::parse(schedule).is_err() {
             return Err(AwsError::validation("Parameter ScheduleExpression is not valid."));
         }
     }
@@ -239,19 +215,4 @@ pub(super) fn set_state(shared: &Shared, input: NamedInput, state: &str) -> OpRe
     }
     shared.routes.invalidate();
     Ok(serde_json::json!({}))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_valid_schedule;
-
-    #[test]
-    fn schedules_take_eventbridge_forms() {
-        for ok in ["rate(1 minute)", "rate(5 minutes)", "rate(1 day)", "cron(0 12 * * ? *)"] {
-            assert!(is_valid_schedule(ok), "{ok}");
-        }
-        for bad in ["rate(1 minutes)", "rate(5 minute)", "rate(0 minutes)", "every 5 minutes", "cron(0 12 * *)"] {
-            assert!(!is_valid_schedule(bad), "{bad}");
-        }
-    }
 }
