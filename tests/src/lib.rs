@@ -65,6 +65,13 @@ impl Running {
         self.child.wait().expect("process can be waited for")
     }
 
+    /// Kills the process with SIGKILL (no chance to clean up, as in a
+    /// crash) and waits for it to be gone.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     fn signal_term(&mut self) {
         let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
     }

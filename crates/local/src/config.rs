@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock};
+use crate::delivery::DeliverySettings;
 
 /// The account id the local system reports in ARNs and events.
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
@@ -25,6 +26,8 @@ pub struct Config {
     pub region: String,
     /// The clock every engine reads.
     pub clock: Arc<dyn Clock>,
+    /// How deliveries to targets are paced.
+    pub delivery: DeliverySettings,
 }
 
 impl Config {
@@ -36,6 +39,7 @@ impl Config {
             account_id: DEFAULT_ACCOUNT_ID.to_owned(),
             region: DEFAULT_REGION.to_owned(),
             clock: Arc::new(SystemClock),
+            delivery: DeliverySettings::default(),
         }
     }
 
@@ -59,6 +63,7 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("account_id", &self.account_id)
             .field("region", &self.region)
+            .field("delivery", &self.delivery)
             .finish_non_exhaustive()
     }
 }

@@ -17,9 +17,12 @@
 
 pub mod clock;
 pub mod config;
+pub mod delivery;
 pub mod eventbridge;
+pub mod functions;
 pub mod logs;
 pub mod protocol;
+pub mod secrets;
 mod server;
 mod shared;
 pub mod sqs;
@@ -29,6 +32,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 pub use config::Config;
+pub use delivery::DeliverySettings;
+pub use functions::Functions;
 use shared::Shared;
 use store::{Store, StoreError};
 use tokio::sync::oneshot;
@@ -58,8 +63,10 @@ pub enum StartError {
 pub struct LocalSystem {
     addr: SocketAddr,
     shared: Arc<Shared>,
+    functions: Functions,
     stop: oneshot::Sender<()>,
     server: JoinHandle<()>,
+    engines: Vec<JoinHandle<()>>,
 }
 
 impl LocalSystem {
@@ -72,6 +79,12 @@ impl LocalSystem {
             .await
             .map_err(|source| StartError::Bind { port: config.port, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { port: config.port, source })?;
+        let functions = Functions::default();
+        let engines = vec![
+            tokio::spawn(delivery::Dispatcher::new(shared.clone(), functions.clone(), config.delivery).run()),
+            tokio::spawn(eventbridge::scheduler::run(shared.clone())),
+            tokio::spawn(eventbridge::replays::run(shared.clone())),
+        ];
         let (stop, stopped) = oneshot::channel::<()>();
         let app = server::router(shared.clone());
         let server = tokio::spawn(async move {
@@ -83,7 +96,7 @@ impl LocalSystem {
             }
         });
         tracing::info!(%addr, data_dir = %config.data_dir.display(), "local system listening");
-        Ok(Self { addr, shared, stop, server })
+        Ok(Self { addr, shared, functions, stop, server, engines })
     }
 
     /// The address it listens on.
@@ -96,10 +109,20 @@ impl LocalSystem {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting requests, finishes those under way, and returns.
+    /// The functions host: register the handlers of the Lambda ARNs that
+    /// rules target.
+    pub fn functions(&self) -> &Functions {
+        &self.functions
+    }
+
+    /// Stops accepting requests, finishes those under way and the delivery
+    /// attempts in flight, and returns.
     pub async fn shutdown(self) {
         self.shared.shutdown.begin();
         let _ = self.stop.send(());
         let _ = self.server.await;
+        for engine in self.engines {
+            let _ = engine.await;
+        }
     }
 }

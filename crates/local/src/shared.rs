@@ -7,6 +7,7 @@ use tokio::sync::Notify;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::eventbridge::archives::ArchiveRoutes;
 use crate::eventbridge::routing::Routes;
 use crate::store::Store;
 
@@ -23,9 +24,16 @@ pub struct Shared {
     pub region: String,
     /// The compiled rules of every bus.
     pub routes: Arc<Routes>,
+    /// The compiled archives of every bus.
+    pub archives: Arc<ArchiveRoutes>,
     /// Raised when the system stops, so requests that wait (SQS long polls)
     /// answer at once instead of holding the shutdown up.
     pub shutdown: Arc<Shutdown>,
+    /// Raised when deliveries were scheduled, so the dispatcher looks at once.
+    pub deliveries_ready: Arc<Notify>,
+    /// Raised when a replay was started or cancelled, so the replay runner
+    /// looks at once.
+    pub replays_ready: Arc<Notify>,
 }
 
 /// A one-way signal that the local system is stopping.
@@ -67,7 +75,10 @@ impl Shared {
             account_id: config.account_id.clone(),
             region: config.region.clone(),
             routes: Arc::new(Routes::default()),
+            archives: Arc::new(ArchiveRoutes::default()),
             shutdown: Arc::new(Shutdown::default()),
+            deliveries_ready: Arc::new(Notify::new()),
+            replays_ready: Arc::new(Notify::new()),
         }
     }
 

@@ -58,11 +58,16 @@ pub struct Record {
     pub level: Level,
     /// The event's id.
     pub event_id: String,
+    /// The invocation (one delivery to one target) the step belongs to.
+    pub invocation_id: Option<String>,
     /// The step's details; detail-only fields are dropped unless the bus
     /// logs with `IncludeDetail: FULL`.
     pub details: Value,
     /// Fields of `details` shown only with `IncludeDetail: FULL`.
     pub full_details: Value,
+    /// What went wrong, for failure steps: `http_status_code`,
+    /// `error_message`, `aws_service`, `request_id`.
+    pub error: Option<Value>,
 }
 
 /// Writes the records the bus's log configuration asks for.
@@ -86,15 +91,21 @@ pub fn write(
             if full && let (Some(details), Value::Object(extra)) = (details.as_object_mut(), record.full_details) {
                 details.extend(extra);
             }
-            let message = json!({
+            let mut message = json!({
                 "resource_arn": bus_arn(shared, &bus.name),
                 "request_id": request_id,
                 "event_id": record.event_id,
-                "message_timestamp_ms": now,
-                "message_type": record.message_type,
-                "log_level": record.level.name(),
-                "details": details,
             });
+            if let Some(invocation_id) = record.invocation_id {
+                message["invocation_id"] = invocation_id.into();
+            }
+            message["message_timestamp_ms"] = now.into();
+            message["message_type"] = record.message_type.into();
+            message["log_level"] = record.level.name().into();
+            message["details"] = details;
+            if let Some(error) = record.error {
+                message["error"] = error;
+            }
             (now, message.to_string())
         })
         .collect();

@@ -1,12 +1,19 @@
 //! The local EventBridge: the `AWSEvents.*` operations of the AWS JSON 1.1
 //! protocol, over the SQLite store.
 
+pub mod api_destinations;
+pub mod archives;
 pub mod bus_log;
 pub mod buses;
+pub mod connections;
+pub mod ingest;
 pub mod names;
 mod put_events;
+pub mod replays;
 pub mod routing;
 pub mod rules;
+pub mod schedule;
+pub mod scheduler;
 pub mod targets;
 mod test_event_pattern;
 
@@ -35,6 +42,26 @@ pub fn handle(shared: &Shared, operation: &str, body: &[u8], request_id: &str) -
         "RemoveTargets" => targets::remove(shared, parse_input(body)?),
         "PutEvents" => put_events::put(shared, parse_input(body)?, request_id),
         "TestEventPattern" => test_event_pattern::test(parse_input(body)?),
+        "CreateArchive" => archives::create(shared, parse_input(body)?),
+        "DescribeArchive" => archives::describe(shared, parse_input(body)?),
+        "ListArchives" => archives::list(shared, parse_input(body)?),
+        "UpdateArchive" => archives::update(shared, parse_input(body)?),
+        "DeleteArchive" => archives::delete(shared, parse_input(body)?),
+        "StartReplay" => replays::start(shared, parse_input(body)?),
+        "DescribeReplay" => replays::describe(shared, parse_input(body)?),
+        "ListReplays" => replays::list(shared, parse_input(body)?),
+        "CancelReplay" => replays::cancel(shared, parse_input(body)?),
+        "CreateConnection" => connections::create(shared, parse_input(body)?),
+        "DescribeConnection" => connections::describe(shared, parse_input(body)?),
+        "ListConnections" => connections::list(shared, parse_input(body)?),
+        "UpdateConnection" => connections::update(shared, parse_input(body)?),
+        "DeleteConnection" => connections::delete(shared, parse_input(body)?),
+        "DeauthorizeConnection" => connections::deauthorize(shared, parse_input(body)?),
+        "CreateApiDestination" => api_destinations::create(shared, parse_input(body)?),
+        "DescribeApiDestination" => api_destinations::describe(shared, parse_input(body)?),
+        "ListApiDestinations" => api_destinations::list(shared, parse_input(body)?),
+        "UpdateApiDestination" => api_destinations::update(shared, parse_input(body)?),
+        "DeleteApiDestination" => api_destinations::delete(shared, parse_input(body)?),
         _ => Err(AwsError::unknown_operation(&format!("{TARGET_PREFIX}.{operation}"))),
     }
 }

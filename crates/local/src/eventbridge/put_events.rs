@@ -1,15 +1,10 @@
-//! PutEvents: accept events, match them against the bus's rules, keep them,
-//! and log each step to the bus log.
+//! PutEvents: validate the entries, build the events, and hand each to
+//! [`ingest`](super::ingest).
 
-use std::sync::Arc;
-
-use choreoscope_pattern::Matcher;
-use rusqlite::params;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::bus_log::{self, Level, Record};
-use super::buses;
+use super::ingest::{self, BusRoutes, Origin};
 use super::names::bus_name;
 use crate::clock::rfc3339_seconds;
 use crate::protocol::{AwsError, OpResult, required};
@@ -108,7 +103,7 @@ pub(super) fn put(shared: &Shared, input: Input, request_id: &str) -> OpResult {
         match to_event(shared, entry, now) {
             Ok((event, id)) => {
                 let bus = routes.of(shared, &tx, bus_name(entry.event_bus_name.as_deref()))?;
-                accept(shared, &tx, bus, &event, &id, now, request_id)?;
+                ingest::accept(shared, &tx, bus, &event, now, request_id, Origin::default())?;
                 results.push(json!({ "EventId": id }));
             }
             Err(error) => {
@@ -121,89 +116,6 @@ pub(super) fn put(shared: &Shared, input: Input, request_id: &str) -> OpResult {
     // accepted is on disk.
     tx.commit()?;
     Ok(json!({ "FailedEntryCount": failed, "Entries": results }))
-}
-
-/// A bus as one request matches against it: the bus (if it exists) and its
-/// compiled rules.
-struct BusRoute {
-    name: String,
-    bus: Option<buses::Bus>,
-    rules: Arc<Matcher<String>>,
-}
-
-/// The buses a request has used so far, each looked up once per request.
-#[derive(Default)]
-struct BusRoutes(Vec<BusRoute>);
-
-impl BusRoutes {
-    fn of(&mut self, shared: &Shared, conn: &rusqlite::Connection, name: &str) -> rusqlite::Result<&BusRoute> {
-        if let Some(index) = self.0.iter().position(|route| route.name == name) {
-            return Ok(&self.0[index]);
-        }
-        let bus = buses::find(conn, name)?;
-        let rules = match &bus {
-            Some(_) => shared.routes.of_bus(conn, name)?,
-            None => Arc::new(Matcher::new()),
-        };
-        self.0.push(BusRoute { name: name.to_owned(), bus, rules });
-        Ok(&self.0[self.0.len() - 1])
-    }
-}
-
-/// Keeps one accepted event, matches it against the bus's enabled rules, and
-/// logs receipt, ingestion and matching.
-fn accept(
-    shared: &Shared,
-    conn: &rusqlite::Connection,
-    route: &BusRoute,
-    event: &Value,
-    id: &str,
-    now: i64,
-    request_id: &str,
-) -> Result<(), AwsError> {
-    // Like AWS, an event for a bus that does not exist is accepted and then
-    // reaches no rule; it is still kept, so it can be found.
-    let mut matched: Vec<String> = route.rules.matching_rules(event).into_iter().cloned().collect();
-    matched.sort();
-    conn.prepare_cached(
-        "INSERT INTO events (id, bus, received_ms, event_json, matched_rules) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![id, route.name, now, event.to_string(), json!(matched).to_string()])?;
-    if let Some(bus) = &route.bus {
-        bus_log::write(shared, conn, bus, request_id, log_records(shared, event, id, &bus.name, &matched))?;
-    }
-    Ok(())
-}
-
-fn log_records(shared: &Shared, event: &Value, id: &str, bus: &str, matched: &[String]) -> Vec<Record> {
-    let ingest_details = json!({
-        "caller_account_id": shared.account_id,
-        "source_time_ms": shared.clock.now_ms(),
-        "source": event["source"],
-        "detail_type": event["detail-type"],
-        "resources": event["resources"],
-    });
-    let full = json!({ "event_detail": event.to_string() });
-    let record = |message_type, level, details: Value, full_details: Value| Record {
-        message_type,
-        level,
-        event_id: id.to_owned(),
-        details,
-        full_details,
-    };
-    let mut records = vec![
-        record("EVENT_RECEIPT", Level::Trace, ingest_details.clone(), full.clone()),
-        record("EVENT_INGEST_SUCCESS", Level::Info, ingest_details, full),
-        record("RULE_MATCH_START", Level::Trace, json!({}), json!({})),
-    ];
-    if matched.is_empty() {
-        records.push(record("NO_STANDARD_RULES_MATCHED", Level::Info, json!({}), json!({})));
-    }
-    for rule in matched {
-        let rule_arn = super::names::rule_arn(shared, bus, rule);
-        records.push(record("RULE_MATCH", Level::Trace, json!({ "rule_arn": rule_arn }), json!({})));
-    }
-    records
 }
 
 #[cfg(test)]

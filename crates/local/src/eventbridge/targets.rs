@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::names::{bus_name, check_name, no_such_rule};
 use super::{page_limit, rules, split_page};
+use crate::delivery::policy::{EVENT_AGE_SECONDS_RANGE, MAX_RETRY_ATTEMPTS};
 use crate::protocol::{AwsError, OpResult, required};
 use crate::shared::Shared;
 
@@ -24,7 +25,45 @@ fn validate(target: &Value, index: usize) -> Result<(String, String), AwsError> 
         return Err(AwsError::constraint(arn, &field("arn"), "Member must have length between 1 and 1600"));
     }
     target_input(target, index, id)?;
+    check_retry_policy(target, index)?;
+    if let Some(config) = target.get("DeadLetterConfig") {
+        let dlq = config.get("Arn").and_then(Value::as_str).unwrap_or_default();
+        if !dlq.is_empty() && !dlq.starts_with("arn:aws:sqs:") {
+            return Err(AwsError::validation(format!(
+                "Parameter(s) DeadLetterConfig.Arn for target {id} is not valid: the dead-letter queue must be an SQS queue ARN."
+            )));
+        }
+    }
     Ok((id.to_owned(), arn.to_owned()))
+}
+
+/// `RetryPolicy` within EventBridge's bounds: 0–185 retries, 60–86400 seconds.
+fn check_retry_policy(target: &Value, index: usize) -> Result<(), AwsError> {
+    let Some(policy) = target.get("RetryPolicy") else {
+        return Ok(());
+    };
+    let field = |name: &str| format!("targets.{index}.member.retryPolicy.{name}");
+    if let Some(attempts) = policy.get("MaximumRetryAttempts").and_then(Value::as_i64) {
+        if attempts < 0 {
+            let rule = "Member must have value greater than or equal to 0";
+            return Err(AwsError::constraint(&attempts.to_string(), &field("maximumRetryAttempts"), rule));
+        }
+        if attempts > MAX_RETRY_ATTEMPTS {
+            let rule = format!("Member must have value less than or equal to {MAX_RETRY_ATTEMPTS}");
+            return Err(AwsError::constraint(&attempts.to_string(), &field("maximumRetryAttempts"), &rule));
+        }
+    }
+    if let Some(age) = policy.get("MaximumEventAgeInSeconds").and_then(Value::as_i64)
+        && !EVENT_AGE_SECONDS_RANGE.contains(&age)
+    {
+        let rule = if age < *EVENT_AGE_SECONDS_RANGE.start() {
+            format!("Member must have value greater than or equal to {}", EVENT_AGE_SECONDS_RANGE.start())
+        } else {
+            format!("Member must have value less than or equal to {}", EVENT_AGE_SECONDS_RANGE.end())
+        };
+        return Err(AwsError::constraint(&age.to_string(), &field("maximumEventAgeInSeconds"), &rule));
+    }
+    Ok(())
 }
 
 /// What the target will receive, validated as PutTargets does.
@@ -80,6 +119,7 @@ pub(super) fn put(shared: &Shared, input: PutInput) -> OpResult {
         ));
     }
     tx.commit()?;
+    shared.routes.invalidate();
     Ok(serde_json::json!({ "FailedEntryCount": 0, "FailedEntries": [] }))
 }
 
@@ -143,6 +183,7 @@ pub(super) fn remove(shared: &Shared, input: RemoveInput) -> OpResult {
         tx.execute("DELETE FROM targets WHERE bus = ?1 AND rule = ?2 AND id = ?3", params![bus, rule, id])?;
     }
     tx.commit()?;
+    shared.routes.invalidate();
     Ok(serde_json::json!({ "FailedEntryCount": 0, "FailedEntries": [] }))
 }
 
@@ -168,6 +209,24 @@ mod tests {
         assert!(
             validate(&target, 1).expect_err("not JSON").message.starts_with("JSON syntax error in input for target t1")
         );
+    }
+
+    #[test]
+    fn retry_policies_are_held_to_eventbridges_bounds() {
+        let target =
+            |policy| serde_json::json!({"Id": "t1", "Arn": "arn:aws:sqs:us-east-1:1:q", "RetryPolicy": policy});
+        assert!(
+            validate(&target(serde_json::json!({"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60})), 1)
+                .is_ok()
+        );
+        let error = validate(&target(serde_json::json!({"MaximumRetryAttempts": 186})), 1).expect_err("186");
+        assert_eq!(
+            error.message,
+            "1 validation error detected: Value '186' at 'targets.1.member.retryPolicy.maximumRetryAttempts' \
+             failed to satisfy constraint: Member must have value less than or equal to 185"
+        );
+        let error = validate(&target(serde_json::json!({"MaximumEventAgeInSeconds": 59})), 2).expect_err("59");
+        assert!(error.message.contains("'targets.2.member.retryPolicy.maximumEventAgeInSeconds'"), "{}", error.message);
     }
 
     #[test]

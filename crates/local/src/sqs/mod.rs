@@ -109,3 +109,10 @@ fn run_blocking(shared: &Shared, caller: &Caller, operation: &str, body: &[u8]) 
 fn required<'a, T>(value: &'a Option<T>, parameter: &str) -> SqsResult<&'a T> {
     value.as_ref().ok_or_else(|| SqsError::missing(parameter))
 }
+
+/// Runs a blocking SQS operation as the local account, without HTTP; for
+/// tests of engines that deliver to queues.
+#[cfg(test)]
+pub(crate) fn call_local(shared: &Shared, operation: &str, input: serde_json::Value) -> SqsResult {
+    run_blocking(shared, &Caller::local(shared), operation, input.to_string().as_bytes())
+}

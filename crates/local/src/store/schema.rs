@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS targets (
 );
 CREATE TABLE IF NOT EXISTS events (
     seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
-    id                  TEXT NOT NULL UNIQUE,
+    -- Not unique: an event routed to another bus, or replayed, keeps its id.
+    id                  TEXT NOT NULL,
     bus                 TEXT NOT NULL,
     received_ms         INTEGER NOT NULL,
     -- The event as targets receive it (version, id, detail-type, ...).
@@ -43,6 +44,41 @@ CREATE TABLE IF NOT EXISTS events (
     matched_rules       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_by_bus_time ON events (bus, received_ms);
+CREATE INDEX IF NOT EXISTS events_by_id ON events (id);
+-- Deliveries of matched events to rule targets still to be made
+-- (crates/local/src/delivery): a row is written with the event, in the same
+-- transaction, and deleted when the target took the event, the DLQ did, or
+-- the event was dropped.
+CREATE TABLE IF NOT EXISTS deliveries (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    invocation_id       TEXT NOT NULL,
+    event_seq           INTEGER NOT NULL REFERENCES events(seq),
+    event_id            TEXT NOT NULL,
+    request_id          TEXT NOT NULL,
+    bus                 TEXT NOT NULL,
+    rule                TEXT NOT NULL,
+    target_id           TEXT NOT NULL,
+    target_arn          TEXT NOT NULL,
+    -- What the target receives; NULL when the input could not be rendered.
+    payload             TEXT,
+    -- Why the input could not be rendered.
+    render_error        TEXT,
+    ingested_ms         INTEGER NOT NULL,
+    attempts            INTEGER NOT NULL DEFAULT 0,
+    throttled           INTEGER NOT NULL DEFAULT 0,
+    due_ms              INTEGER NOT NULL,
+    -- Set while an attempt runs; cleared on start-up, so an attempt a crash
+    -- cut short is made again.
+    in_flight           INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS deliveries_by_due ON deliveries (in_flight, due_ms);
+-- When each scheduled rule last fired (crates/local/src/eventbridge/scheduler.rs).
+CREATE TABLE IF NOT EXISTS rule_firings (
+    bus                 TEXT NOT NULL,
+    rule                TEXT NOT NULL,
+    fired_ms            INTEGER NOT NULL,
+    PRIMARY KEY (bus, rule)
+);
 CREATE TABLE IF NOT EXISTS log_groups (
     name                TEXT PRIMARY KEY,
     created_ms          INTEGER NOT NULL,
@@ -101,6 +137,100 @@ CREATE TABLE IF NOT EXISTS sqs_messages (
     receipt_handle      TEXT
 );
 CREATE INDEX IF NOT EXISTS sqs_messages_by_queue_visible ON sqs_messages (queue, visible_ms, seq);
+-- EventBridge archives (crates/local/src/eventbridge/archives): what each
+-- keeps of its bus's events for replay. No foreign key to event_buses: an
+-- archive names its bus by ARN and outlives it, keeping nothing new while no
+-- bus of that name exists.
+CREATE TABLE IF NOT EXISTS archives (
+    name                TEXT PRIMARY KEY,
+    bus                 TEXT NOT NULL,
+    description         TEXT,
+    -- NULL keeps every event of the bus.
+    event_pattern       TEXT,
+    -- 0 keeps events forever.
+    retention_days      INTEGER NOT NULL DEFAULT 0,
+    state               TEXT NOT NULL DEFAULT 'ENABLED',
+    created_ms          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS archives_by_bus ON archives (bus);
+-- One row per (archive, event) kept, written in the transaction that accepts
+-- the event.
+CREATE TABLE IF NOT EXISTS archived_events (
+    seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    archive             TEXT NOT NULL REFERENCES archives(name) ON DELETE CASCADE,
+    event_id            TEXT NOT NULL,
+    -- The event's `time`, which replay windows select on.
+    event_time_ms       INTEGER NOT NULL,
+    -- When it was archived, which retention counts from.
+    received_ms         INTEGER NOT NULL,
+    event_json          TEXT NOT NULL,
+    size_bytes          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS archived_events_by_time ON archived_events (archive, event_time_ms, seq);
+CREATE INDEX IF NOT EXISTS archived_events_by_received ON archived_events (archive, received_ms);
+-- Replays (crates/local/src/eventbridge/replays): the runner re-ingests an
+-- archive's events of [event_start_ms, event_end_ms) in (event time, seq)
+-- order; the cursor is the last one re-ingested and commits with it, so a
+-- replay a crash cut short resumes after it.
+CREATE TABLE IF NOT EXISTS replays (
+    name                TEXT PRIMARY KEY,
+    archive             TEXT NOT NULL,
+    description         TEXT,
+    -- The destination bus (always the archive's own).
+    bus                 TEXT NOT NULL,
+    -- Destination.FilterArns as a JSON array, or NULL when not given.
+    filter_arns         TEXT,
+    event_start_ms      INTEGER NOT NULL,
+    event_end_ms        INTEGER NOT NULL,
+    -- STARTING, RUNNING, CANCELLING, COMPLETED, CANCELLED or FAILED.
+    state               TEXT NOT NULL,
+    state_reason        TEXT,
+    replay_start_ms     INTEGER NOT NULL,
+    replay_end_ms       INTEGER,
+    -- Event time of the last event re-ingested.
+    last_replayed_ms    INTEGER,
+    cursor_time_ms      INTEGER NOT NULL,
+    cursor_seq          INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS replays_by_state ON replays (state, replay_start_ms);
+-- EventBridge connections and API destinations (eventbridge/connections,
+-- eventbridge/api_destinations). Credentials never sit here in the clear:
+-- auth_sealed is XChaCha20-Poly1305 under the key in secrets.key (see
+-- secrets.rs), bound to the connection's ARN; auth_public is what Describe shows.
+CREATE TABLE IF NOT EXISTS connections (
+    name                TEXT PRIMARY KEY,
+    -- The UUID that ends the ARN: a new connection of the same name is another one.
+    id                  TEXT NOT NULL,
+    description         TEXT,
+    -- BASIC, API_KEY or OAUTH_CLIENT_CREDENTIALS.
+    authorization_type  TEXT NOT NULL,
+    -- AUTHORIZED, AUTHORIZING or DEAUTHORIZED.
+    state               TEXT NOT NULL,
+    state_reason        TEXT,
+    -- AuthParameters without secrets (JSON); '{}' once deauthorized.
+    auth_public         TEXT NOT NULL,
+    -- Nonce || ciphertext of the AuthParameters with secrets; NULL once deauthorized.
+    auth_sealed         BLOB,
+    -- '<uuid>-<6 characters>' ending the SecretArn; NULL once deauthorized.
+    secret_id           TEXT,
+    created_ms          INTEGER NOT NULL,
+    modified_ms         INTEGER NOT NULL,
+    authorized_ms       INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_destinations (
+    name                TEXT PRIMARY KEY,
+    -- The UUID that ends the ARN.
+    id                  TEXT NOT NULL,
+    description         TEXT,
+    -- The connection's full ARN; the destination is INACTIVE when it names
+    -- no existing, authorized connection.
+    connection_arn      TEXT NOT NULL,
+    invocation_endpoint TEXT NOT NULL,
+    http_method         TEXT NOT NULL,
+    rate_limit_per_second INTEGER NOT NULL,
+    created_ms          INTEGER NOT NULL,
+    modified_ms         INTEGER NOT NULL
+);
 "#;
 
 /// Creates whatever of the schema is missing.

@@ -1,0 +1,352 @@
+//! The dispatcher: takes deliveries as they fall due, makes one attempt each,
+//! and records what came of it: done, retry later, or give up (DLQ or drop).
+
+use std::sync::Arc;
+
+use rusqlite::Connection;
+use serde_json::{Value, json};
+use tokio::task::JoinSet;
+
+use super::dlq::{self, GivenUp};
+use super::local_targets;
+use super::log::InvocationLog;
+use super::outcome::{Failure, FailureKind, Outcome};
+use super::policy::{self, RetryPolicy};
+use super::store::{self, Due};
+use super::target_kind::TargetKind;
+use crate::eventbridge::bus_log::{self, Level, Record};
+use crate::eventbridge::{buses, targets};
+use crate::functions::Functions;
+use crate::shared::Shared;
+
+/// How the dispatcher paces retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeliverySettings {
+    /// The wait before the first retry; it doubles for each retry after.
+    pub backoff_base_ms: i64,
+    /// The longest wait between two attempts.
+    pub backoff_cap_ms: i64,
+    /// Attempts made side by side at most.
+    pub concurrency: usize,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        Self { backoff_base_ms: 1_000, backoff_cap_ms: 180_000, concurrency: 64 }
+    }
+}
+
+/// Makes the deliveries of one local system.
+#[derive(Clone)]
+pub struct Dispatcher {
+    shared: Arc<Shared>,
+    functions: Functions,
+    settings: DeliverySettings,
+}
+
+/// What an attempt needs from the store besides the delivery.
+struct Context {
+    target: Value,
+    bus: buses::Bus,
+    event: Value,
+}
+
+impl Dispatcher {
+    /// A dispatcher over `shared`, invoking functions from `functions`.
+    pub fn new(shared: Arc<Shared>, functions: Functions, settings: DeliverySettings) -> Self {
+        Self { shared, functions, settings }
+    }
+
+    /// Delivers until the system stops. Attempts a crash cut short are made
+    /// again first.
+    pub async fn run(self) {
+        let shared = self.shared.clone();
+        if let Err(error) = blocking(&shared, |conn, _| store::release_in_flight(conn)).await {
+            tracing::error!(%error, "cannot resume deliveries");
+        }
+        while !shared.shutdown.has_begun() {
+            let ready = shared.deliveries_ready.notified();
+            tokio::pin!(ready);
+            ready.as_mut().enable();
+            match self.run_due().await {
+                Ok(0) => {}
+                Ok(_) => continue,
+                Err(error) => tracing::error!(%error, "delivery round failed"),
+            }
+            let next = blocking(&shared, |conn, _| store::next_due_ms(conn)).await.ok().flatten();
+            // Wake at least every second: cheap, and it copes with clocks
+            // moved by tests and with wake-ups lost to a failed round.
+            let wait_ms = next.map_or(1_000, |due| (due - shared.clock.now_ms()).clamp(0, 1_000));
+            tokio::select! {
+                () = &mut ready => {}
+                () = tokio::time::sleep(std::time::Duration::from_millis(wait_ms as u64)) => {}
+                () = shared.shutdown.wait() => {}
+            }
+        }
+    }
+
+    /// Makes one attempt for every delivery due now, side by side, and
+    /// returns how many were made.
+    pub async fn run_due(&self) -> rusqlite::Result<usize> {
+        let mut made = 0;
+        loop {
+            let now = self.shared.clock.now_ms();
+            let limit = self.settings.concurrency;
+            let due = blocking(&self.shared, move |conn, _| store::claim_due(conn, now, limit)).await?;
+            if due.is_empty() {
+                return Ok(made);
+            }
+            made += due.len();
+            let mut attempts = JoinSet::new();
+            for delivery in due {
+                let dispatcher = self.clone();
+                attempts.spawn(async move { dispatcher.attempt(delivery).await });
+            }
+            while let Some(result) = attempts.join_next().await {
+                match result {
+                    Ok(Ok(())) => {}
+                    Ok(Err(error)) => tracing::error!(%error, "recording a delivery attempt failed"),
+                    Err(error) => tracing::error!(%error, "a delivery attempt panicked"),
+                }
+            }
+        }
+    }
+
+    /// One attempt of one delivery, and its record.
+    async fn attempt(&self, due: Due) -> rusqlite::Result<()> {
+        let kind_is_local = local_targets::is_local(TargetKind::of(&due.target_arn));
+        let settings = self.settings;
+        if kind_is_local {
+            // Delivery and its record commit together.
+            return blocking(&self.shared, move |conn, shared| {
+                let mut tx = conn.transaction()?;
+                if let Some(context) = load(&tx, &due)? {
+                    let now = shared.clock.now_ms();
+                    write_log(
+                        &tx,
+                        shared,
+                        &context,
+                        &due,
+                        InvocationLog::new(shared, &due).attempt_start(due.attempts + 1, now),
+                    )?;
+                    let outcome = match &due.payload {
+                        Ok(payload) => {
+                            let savepoint = tx.savepoint()?;
+                            let kind = TargetKind::of(&due.target_arn);
+                            let outcome =
+                                local_targets::deliver(&savepoint, shared, &due, kind, payload, &context.event);
+                            if outcome == Outcome::Delivered {
+                                savepoint.commit()?;
+                            }
+                            outcome
+                        }
+                        Err(reason) => Outcome::Failed(unrenderable(reason)),
+                    };
+                    record(&tx, shared, &settings, &context, &due, outcome)?;
+                } else {
+                    store::finish(&tx, due.id)?;
+                }
+                tx.commit()
+            })
+            .await;
+        }
+        let loaded = blocking(&self.shared, {
+            let due = due.clone();
+            move |conn, shared| {
+                let Some(context) = load(conn, &due)? else {
+                    store::finish(conn, due.id)?;
+                    return Ok(None);
+                };
+                let now = shared.clock.now_ms();
+                write_log(
+                    conn,
+                    shared,
+                    &context,
+                    &due,
+                    InvocationLog::new(shared, &due).attempt_start(due.attempts + 1, now),
+                )?;
+                Ok(Some(context))
+            }
+        })
+        .await?;
+        let Some(context) = loaded else {
+            return Ok(());
+        };
+        let outcome = match &due.payload {
+            Ok(payload) => self.invoke_remote(&due, payload).await,
+            Err(reason) => Outcome::Failed(unrenderable(reason)),
+        };
+        blocking(&self.shared, move |conn, shared| {
+            let tx = conn.transaction()?;
+            record(&tx, shared, &settings, &context, &due, outcome)?;
+            tx.commit()
+        })
+        .await
+    }
+
+    /// Calls a target outside the store.
+    async fn invoke_remote(&self, due: &Due, payload: &str) -> Outcome {
+        match TargetKind::of(&due.target_arn) {
+            TargetKind::Function => {
+                let input = serde_json::from_str(payload).unwrap_or_else(|_| Value::String(payload.to_owned()));
+                match self.functions.invoke(&due.target_arn, input).await {
+                    Ok(_) => Outcome::Delivered,
+                    Err(error) => Outcome::Failed(error.into()),
+                }
+            }
+            TargetKind::StateMachine => Outcome::Failed(Failure::permanent(
+                "ResourceNotFoundException",
+                format!("State Machine Does Not Exist: '{}'", due.target_arn),
+            )),
+            _ => Outcome::Failed(Failure::permanent(
+                "UnsupportedTarget",
+                format!("The local system cannot deliver to {}", due.target_arn),
+            )),
+        }
+    }
+}
+
+/// The failure of an input the transformer could not render: no retry helps.
+fn unrenderable(reason: &str) -> Failure {
+    Failure::permanent("InvalidInput", format!("The input of the target could not be rendered: {reason}"))
+}
+
+/// Runs store work on a blocking thread, holding the store's connection.
+async fn blocking<T: Send + 'static>(
+    shared: &Arc<Shared>,
+    work: impl FnOnce(&mut Connection, &Shared) -> rusqlite::Result<T> + Send + 'static,
+) -> rusqlite::Result<T> {
+    let shared = shared.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = shared.store.conn();
+        work(&mut conn, &shared)
+    })
+    .await
+    .unwrap_or_else(|error| Err(rusqlite::Error::ToSqlConversionFailure(Box::new(error))))
+}
+
+/// The target (as it is now), its bus and the event; `None` when the target
+/// or its bus was removed since the event matched (nothing left to deliver to).
+fn load(conn: &Connection, due: &Due) -> rusqlite::Result<Option<Context>> {
+    let Some(target) = targets::of_rule(conn, &due.bus, &due.rule)?
+        .into_iter()
+        .find(|target| target["Id"].as_str() == Some(due.target_id.as_str()))
+    else {
+        return Ok(None);
+    };
+    let Some(bus) = buses::find(conn, &due.bus)? else {
+        return Ok(None);
+    };
+    let event = store::event_json(conn, due.event_seq)?
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or(Value::Null);
+    Ok(Some(Context { target, bus, event }))
+}
+
+fn write_log(
+    conn: &Connection,
+    shared: &Shared,
+    context: &Context,
+    due: &Due,
+    records: Vec<Record>,
+) -> rusqlite::Result<()> {
+    bus_log::write(shared, conn, &context.bus, &due.request_id, records)
+}
+
+/// Records an attempt's outcome: done, due again after a backoff, or given up.
+fn record(
+    conn: &Connection,
+    shared: &Shared,
+    settings: &DeliverySettings,
+    context: &Context,
+    due: &Due,
+    outcome: Outcome,
+) -> rusqlite::Result<()> {
+    let now = shared.clock.now_ms();
+    let attempt = due.attempts + 1;
+    let log = InvocationLog::new(shared, due);
+    let failure = match outcome {
+        Outcome::Delivered => {
+            let records = vec![
+                log.record("INVOCATION_ATTEMPT_SUCCESS", Level::Trace, json!({ "attempt_count": attempt }), None),
+                log.record(
+                    "INVOCATION_SUCCESS",
+                    Level::Info,
+                    json!({
+                        "total_attempts": attempt,
+                        "final_invocation_status": "SUCCESS",
+                        "ingestion_to_success_latency_ms": now - due.ingested_ms,
+                    }),
+                    None,
+                ),
+            ];
+            write_log(conn, shared, context, due, records)?;
+            return store::finish(conn, due.id);
+        }
+        Outcome::Failed(failure) => failure,
+    };
+    let step = match failure.kind {
+        FailureKind::Retryable => "INVOCATION_ATTEMPT_RETRYABLE_FAILURE",
+        FailureKind::Throttled => "INVOCATION_ATTEMPT_THROTTLE",
+        FailureKind::Permanent => "INVOCATION_ATTEMPT_PERMANENT_FAILURE",
+    };
+    let mut records = vec![log.record(step, Level::Error, json!({ "attempt_count": attempt }), Some(&failure))];
+    let policy = RetryPolicy::of_target(&context.target);
+    let exhausted = policy.exhausted(attempt, due.ingested_ms, now);
+    if failure.kind != FailureKind::Permanent && exhausted.is_none() {
+        let backoff = policy::backoff_ms(attempt, settings.backoff_base_ms, settings.backoff_cap_ms, policy::jitter());
+        let due_ms = now + backoff.max(failure.retry_after_ms.unwrap_or(0));
+        let throttled = failure.kind == FailureKind::Throttled;
+        if throttled && !due.throttled {
+            records.push(log.record(
+                "INVOCATION_THROTTLE_START",
+                Level::Info,
+                json!({ "attempt_count": attempt }),
+                None,
+            ));
+        }
+        write_log(conn, shared, context, due, records)?;
+        return store::retry_at(conn, due.id, attempt, throttled || due.throttled, due_ms);
+    }
+    let given_up = GivenUp {
+        failure: &failure,
+        exhausted_condition: (failure.kind != FailureKind::Permanent).then_some(exhausted).flatten(),
+        retry_attempts: attempt - 1,
+    };
+    records.push(log.record(
+        "INVOCATION_FAILURE",
+        Level::Error,
+        json!({
+            "total_attempts": attempt,
+            "final_invocation_status": "FAILURE",
+            "ingestion_to_complete_latency_ms": now - due.ingested_ms,
+        }),
+        Some(&failure),
+    ));
+    if let Some(dlq_arn) = policy::dead_letter_arn(&context.target) {
+        let message = dlq::message(shared, due, context.event.to_string(), &given_up);
+        match dlq::send(conn, shared, dlq_arn, &message) {
+            Ok(()) => {
+                records.push(log.record("INVOCATION_DLQ", Level::Error, json!({ "dead_letter_arn": dlq_arn }), None))
+            }
+            Err(error) => {
+                let lost = Failure::permanent("DeadLetterQueueFailure", format!("The event was dropped: {error}"));
+                records.push(log.record(
+                    "INVOCATION_DLQ",
+                    Level::Error,
+                    json!({ "dead_letter_arn": dlq_arn, "dropped": true }),
+                    Some(&lost),
+                ));
+            }
+        }
+    } else {
+        records.push(log.record(
+            "INVOCATION_DLQ",
+            Level::Error,
+            json!({ "dropped": true, "reason": "The target has no dead-letter queue; the event was dropped." }),
+            None,
+        ));
+    }
+    write_log(conn, shared, context, due, records)?;
+    store::finish(conn, due.id)
+}

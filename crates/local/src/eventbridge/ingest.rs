@@ -1,0 +1,196 @@
+//! Ingestion: what happens to an event a bus accepted, whoever sent it
+//! (PutEvents, a rule targeting another bus, a replay, a schedule): it is
+//! kept, matched against the bus's rules, logged, and a delivery is scheduled
+//! for every target of every matched rule, all in the caller's transaction.
+
+use std::sync::Arc;
+
+use choreoscope_pattern::transform::DeliveryContext;
+use rusqlite::{Connection, params};
+use serde_json::{Value, json};
+
+use super::bus_log::{self, Level, Record};
+use super::buses;
+use super::names::rule_arn;
+use super::routing::{BusRules, RouteTarget};
+use crate::clock::rfc3339_seconds;
+use crate::delivery::store::{self as deliveries, NewDelivery};
+use crate::protocol::AwsError;
+use crate::shared::Shared;
+
+/// A bus as one request matches against it: the bus (if it exists) and its
+/// compiled rules.
+pub struct BusRoute {
+    name: String,
+    bus: Option<buses::Bus>,
+    rules: Arc<BusRules>,
+}
+
+/// The buses a request has used so far, each looked up once per request.
+#[derive(Default)]
+pub struct BusRoutes(Vec<BusRoute>);
+
+impl BusRoutes {
+    /// The route of bus `name`, looked up on first use.
+    pub fn of(&mut self, shared: &Shared, conn: &Connection, name: &str) -> rusqlite::Result<&BusRoute> {
+        if let Some(index) = self.0.iter().position(|route| route.name == name) {
+            return Ok(&self.0[index]);
+        }
+        let bus = buses::find(conn, name)?;
+        let rules = match &bus {
+            Some(_) => shared.routes.of_bus(conn, name)?,
+            None => Arc::new(BusRules::default()),
+        };
+        self.0.push(BusRoute { name: name.to_owned(), bus, rules });
+        Ok(&self.0[self.0.len() - 1])
+    }
+}
+
+/// Where an event comes from, when it is not a fresh PutEvents entry.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin<'a> {
+    /// The replay re-sending it: only the rules it names (all if empty) see
+    /// it, and the event carries `replay-name`.
+    pub replay: Option<(&'a str, &'a [String])>,
+}
+
+/// Keeps one accepted event, matches it against the bus's enabled rules,
+/// logs receipt, ingestion and matching, and schedules its deliveries.
+/// Returns the names of the rules it matched.
+pub fn accept(
+    shared: &Shared,
+    conn: &Connection,
+    route: &BusRoute,
+    event: &Value,
+    now: i64,
+    request_id: &str,
+    origin: Origin<'_>,
+) -> Result<Vec<String>, AwsError> {
+    let id = event["id"].as_str().unwrap_or_default();
+    // Like AWS, an event for a bus that does not exist is accepted and then
+    // reaches no rule; it is still kept, so it can be found.
+    let mut matched: Vec<String> = route.rules.matcher.matching_rules(event).into_iter().cloned().collect();
+    if let Some((_, only)) = origin.replay
+        && !only.is_empty()
+    {
+        matched.retain(|rule| only.contains(rule));
+    }
+    matched.sort();
+    conn.prepare_cached(
+        "INSERT INTO events (id, bus, received_ms, event_json, matched_rules) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, route.name, now, event.to_string(), json!(matched).to_string()])?;
+    let event_seq = conn.last_insert_rowid();
+    if let Some(bus) = &route.bus {
+        bus_log::write(shared, conn, bus, request_id, log_records(shared, event, id, &bus.name, &matched))?;
+        let targets = matched.iter().map(|rule| (rule.as_str(), route.rules.targets_of(rule)));
+        schedule_deliveries(shared, conn, &route.name, event, event_seq, now, request_id, targets)?;
+        super::archives::keep(shared, conn, &bus.name, event, now)?;
+    }
+    Ok(matched)
+}
+
+/// Keeps the event a scheduled rule fires and schedules its deliveries to
+/// that rule's targets (a schedule reaches its own rule only).
+#[allow(clippy::too_many_arguments)]
+pub fn accept_scheduled(
+    shared: &Shared,
+    conn: &Connection,
+    bus: &buses::Bus,
+    rule: &str,
+    targets: &[RouteTarget],
+    event: &Value,
+    now: i64,
+    request_id: &str,
+) -> rusqlite::Result<()> {
+    let id = event["id"].as_str().unwrap_or_default();
+    conn.prepare_cached(
+        "INSERT INTO events (id, bus, received_ms, event_json, matched_rules) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, bus.name, now, event.to_string(), json!([rule]).to_string()])?;
+    let event_seq = conn.last_insert_rowid();
+    bus_log::write(shared, conn, bus, request_id, log_records(shared, event, id, &bus.name, &[rule.to_owned()]))?;
+    schedule_deliveries(shared, conn, &bus.name, event, event_seq, now, request_id, [(rule, targets)])
+}
+
+/// Renders each matched rule's targets' input now (the event as it was) and
+/// schedules the deliveries.
+#[allow(clippy::too_many_arguments)]
+fn schedule_deliveries<'r>(
+    shared: &Shared,
+    conn: &Connection,
+    bus: &str,
+    event: &Value,
+    event_seq: i64,
+    now: i64,
+    request_id: &str,
+    rule_targets: impl IntoIterator<Item = (&'r str, &'r [RouteTarget])>,
+) -> rusqlite::Result<()> {
+    let ingestion_time = rfc3339_seconds(now);
+    let id = event["id"].as_str().unwrap_or_default();
+    let mut scheduled = false;
+    for (rule, targets) in rule_targets {
+        if targets.is_empty() {
+            continue;
+        }
+        let rule_arn = rule_arn(shared, bus, rule);
+        let context = DeliveryContext { rule_arn: &rule_arn, rule_name: rule, ingestion_time: &ingestion_time };
+        for target in targets {
+            let payload = target.input.render(event, &context).map_err(|error| error.reason);
+            deliveries::schedule(
+                conn,
+                &NewDelivery {
+                    event_seq,
+                    event_id: id,
+                    request_id,
+                    bus,
+                    rule,
+                    target_id: &target.id,
+                    target_arn: &target.arn,
+                    payload,
+                    ingested_ms: now,
+                },
+            )?;
+            scheduled = true;
+        }
+    }
+    if scheduled {
+        // The dispatcher reads the table once the caller's transaction has
+        // released the store, so it sees these rows if they were committed.
+        shared.deliveries_ready.notify_one();
+    }
+    Ok(())
+}
+
+fn log_records(shared: &Shared, event: &Value, id: &str, bus: &str, matched: &[String]) -> Vec<Record> {
+    let ingest_details = json!({
+        "caller_account_id": shared.account_id,
+        "source_time_ms": shared.clock.now_ms(),
+        "source": event["source"],
+        "detail_type": event["detail-type"],
+        "resources": event["resources"],
+    });
+    let full = json!({ "event_detail": event.to_string() });
+    let record = |message_type, level, details: Value, full_details: Value| Record {
+        message_type,
+        level,
+        event_id: id.to_owned(),
+        invocation_id: None,
+        details,
+        full_details,
+        error: None,
+    };
+    let mut records = vec![
+        record("EVENT_RECEIPT", Level::Trace, ingest_details.clone(), full.clone()),
+        record("EVENT_INGEST_SUCCESS", Level::Info, ingest_details, full),
+        record("RULE_MATCH_START", Level::Trace, json!({}), json!({})),
+    ];
+    if matched.is_empty() {
+        records.push(record("NO_STANDARD_RULES_MATCHED", Level::Info, json!({}), json!({})));
+    }
+    for rule in matched {
+        let rule_arn = rule_arn(shared, bus, rule);
+        records.push(record("RULE_MATCH", Level::Trace, json!({ "rule_arn": rule_arn }), json!({})));
+    }
+    records
+}
