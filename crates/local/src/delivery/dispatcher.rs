@@ -14,8 +14,11 @@ use super::outcome::{Failure, FailureKind, Outcome};
 use super::policy::{self, RetryPolicy};
 use super::store::{self, Due};
 use super::target_kind::TargetKind;
+use crate::eventbridge::api_destinations::invoke::{
+    ApiDestinationsClient, Destination, Invocation, TargetHttpParameters,
+};
 use crate::eventbridge::bus_log::{self, Level, Record};
-use crate::eventbridge::{buses, targets};
+use crate::eventbridge::{api_destinations, buses, targets};
 use crate::functions::Functions;
 use crate::shared::Shared;
 
@@ -41,6 +44,7 @@ impl Default for DeliverySettings {
 pub struct Dispatcher {
     shared: Arc<Shared>,
     functions: Functions,
+    api_destinations: Option<Arc<ApiDestinationsClient>>,
     settings: DeliverySettings,
 }
 
@@ -49,12 +53,25 @@ struct Context {
     target: Value,
     bus: buses::Bus,
     event: Value,
+    /// For an API destination target: it and its connection, if they exist.
+    api_destination: Option<(Destination, api_destinations::invoke::Connection)>,
 }
+
+/// The error code of a call held back by an API destination's own rate
+/// limit: the call was not made, so it is not counted as an attempt.
+const LOCAL_THROTTLE: &str = "THROTTLING";
 
 impl Dispatcher {
     /// A dispatcher over `shared`, invoking functions from `functions`.
     pub fn new(shared: Arc<Shared>, functions: Functions, settings: DeliverySettings) -> Self {
-        Self { shared, functions, settings }
+        let api_destinations = match ApiDestinationsClient::new() {
+            Ok(client) => Some(Arc::new(client)),
+            Err(error) => {
+                tracing::error!(%error, "no HTTP client: API destinations cannot be invoked");
+                None
+            }
+        };
+        Self { shared, functions, api_destinations, settings }
     }
 
     /// Delivers until the system stops. Attempts a crash cut short are made
@@ -120,7 +137,7 @@ impl Dispatcher {
             // Delivery and its record commit together.
             return blocking(&self.shared, move |conn, shared| {
                 let mut tx = conn.transaction()?;
-                if let Some(context) = load(&tx, &due)? {
+                if let Some(context) = load(&tx, shared, &due)? {
                     let now = shared.clock.now_ms();
                     write_log(
                         &tx,
@@ -153,7 +170,7 @@ impl Dispatcher {
         let loaded = blocking(&self.shared, {
             let due = due.clone();
             move |conn, shared| {
-                let Some(context) = load(conn, &due)? else {
+                let Some(context) = load(conn, shared, &due)? else {
                     store::finish(conn, due.id)?;
                     return Ok(None);
                 };
@@ -173,7 +190,7 @@ impl Dispatcher {
             return Ok(());
         };
         let outcome = match &due.payload {
-            Ok(payload) => self.invoke_remote(&due, payload).await,
+            Ok(payload) => self.invoke_remote(&due, &context, payload).await,
             Err(reason) => Outcome::Failed(unrenderable(reason)),
         };
         blocking(&self.shared, move |conn, shared| {
@@ -185,8 +202,29 @@ impl Dispatcher {
     }
 
     /// Calls a target outside the store.
-    async fn invoke_remote(&self, due: &Due, payload: &str) -> Outcome {
+    async fn invoke_remote(&self, due: &Due, context: &Context, payload: &str) -> Outcome {
         match TargetKind::of(&due.target_arn) {
+            TargetKind::ApiDestination => {
+                let Some((destination, connection)) = &context.api_destination else {
+                    return Outcome::Failed(Failure::permanent(
+                        "ResourceNotFoundException",
+                        format!("API destination {} does not exist.", due.target_arn),
+                    ));
+                };
+                let Some(client) = &self.api_destinations else {
+                    return Outcome::Failed(Failure::retryable("SDK_CLIENT_ERROR", "No HTTP client is available."));
+                };
+                let http_parameters: Option<TargetHttpParameters> =
+                    context.target.get("HttpParameters").and_then(|p| serde_json::from_value(p.clone()).ok());
+                let invocation = Invocation {
+                    destination,
+                    connection,
+                    payload,
+                    http_parameters: http_parameters.as_ref(),
+                    now_ms: self.shared.clock.now_ms(),
+                };
+                client.invoke(&invocation).await
+            }
             TargetKind::Function => {
                 let input = serde_json::from_str(payload).unwrap_or_else(|_| Value::String(payload.to_owned()));
                 match self.functions.invoke(&due.target_arn, input).await {
@@ -227,7 +265,7 @@ async fn blocking<T: Send + 'static>(
 
 /// The target (as it is now), its bus and the event; `None` when the target
 /// or its bus was removed since the event matched (nothing left to deliver to).
-fn load(conn: &Connection, due: &Due) -> rusqlite::Result<Option<Context>> {
+fn load(conn: &Connection, shared: &Shared, due: &Due) -> rusqlite::Result<Option<Context>> {
     let Some(target) = targets::of_rule(conn, &due.bus, &due.rule)?
         .into_iter()
         .find(|target| target["Id"].as_str() == Some(due.target_id.as_str()))
@@ -240,7 +278,11 @@ fn load(conn: &Connection, due: &Due) -> rusqlite::Result<Option<Context>> {
     let event = store::event_json(conn, due.event_seq)?
         .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or(Value::Null);
-    Ok(Some(Context { target, bus, event }))
+    let api_destination = match TargetKind::of(&due.target_arn) {
+        TargetKind::ApiDestination => api_destinations::load(conn, shared, &due.target_arn)?,
+        _ => None,
+    };
+    Ok(Some(Context { target, bus, event, api_destination }))
 }
 
 fn write_log(
@@ -263,7 +305,7 @@ fn record(
     outcome: Outcome,
 ) -> rusqlite::Result<()> {
     let now = shared.clock.now_ms();
-    let attempt = due.attempts + 1;
+    let mut attempt = due.attempts + 1;
     let log = InvocationLog::new(shared, due);
     let failure = match outcome {
         Outcome::Delivered => {
@@ -291,6 +333,9 @@ fn record(
         FailureKind::Permanent => "INVOCATION_ATTEMPT_PERMANENT_FAILURE",
     };
     let mut records = vec![log.record(step, Level::Error, json!({ "attempt_count": attempt }), Some(&failure))];
+    if failure.code == LOCAL_THROTTLE {
+        attempt = due.attempts;
+    }
     let policy = RetryPolicy::of_target(&context.target);
     let exhausted = policy.exhausted(attempt, due.ingested_ms, now);
     if failure.kind != FailureKind::Permanent && exhausted.is_none() {
@@ -311,7 +356,7 @@ fn record(
     let given_up = GivenUp {
         failure: &failure,
         exhausted_condition: (failure.kind != FailureKind::Permanent).then_some(exhausted).flatten(),
-        retry_attempts: attempt - 1,
+        retry_attempts: attempt.saturating_sub(1),
     };
     records.push(log.record(
         "INVOCATION_FAILURE",

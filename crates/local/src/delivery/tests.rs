@@ -352,3 +352,79 @@ async fn a_running_dispatcher_delivers_without_being_asked() {
     system.shared.shutdown.begin();
     running.await.expect("stopped");
 }
+
+/// An HTTP endpoint on loopback answering every POST with `status`, and what it received.
+async fn endpoint(status: u16) -> (String, Arc<std::sync::Mutex<Vec<(String, String)>>>) {
+    let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = received.clone();
+    let app = axum::Router::new().route(
+        "/notify",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let seen = seen.clone();
+            async move {
+                let key = headers.get("x-api-key").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+                seen.lock().expect("lock").push((key, body));
+                axum::http::StatusCode::from_u16(status).expect("status")
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/notify", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    (url, received)
+}
+
+fn api_destination(system: &System, endpoint: &str) -> String {
+    let connection = system.events(
+        "CreateConnection",
+        json!({"Name": "notifier", "AuthorizationType": "API_KEY",
+               "AuthParameters": {"ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "s3cret"}}}),
+    );
+    let destination = system.events(
+        "CreateApiDestination",
+        json!({"Name": "notify", "ConnectionArn": connection["ConnectionArn"], "InvocationEndpoint": endpoint,
+               "HttpMethod": "POST", "InvocationRateLimitPerSecond": 50}),
+    );
+    destination["ApiDestinationArn"].as_str().expect("arn").to_owned()
+}
+
+#[tokio::test]
+async fn an_api_destination_receives_the_input_with_the_connections_key() {
+    let system = System::new();
+    let (url, received) = endpoint(200).await;
+    let arn = api_destination(&system, &url);
+    system.rule("notify", json!({"source": ["shop"]}), json!([{"Id": "api", "Arn": arn, "InputPath": "$.detail"}]));
+    let id = system.put(json!({"orderId": "o-6"}));
+    system.dispatcher().run_due().await.expect("round");
+    let received = received.lock().expect("lock").clone();
+    assert_eq!(received, [("s3cret".to_owned(), r#"{"orderId":"o-6"}"#.to_owned())]);
+    assert_eq!(system.steps("default", &id).last().map(String::as_str), Some("INVOCATION_SUCCESS"));
+}
+
+#[tokio::test]
+async fn a_failing_http_target_ends_in_the_dlq_with_the_six_attributes() {
+    let system = System::new();
+    let dlq = system.queue("notify-dlq");
+    let (url, received) = endpoint(503).await;
+    let arn = api_destination(&system, &url);
+    system.rule(
+        "notify",
+        json!({"source": ["shop"]}),
+        json!([{"Id": "api", "Arn": arn, "RetryPolicy": {"MaximumRetryAttempts": 1}, "DeadLetterConfig": {"Arn": dlq}}]),
+    );
+    system.put(json!({"orderId": "o-7"}));
+    let dispatcher = system.dispatcher();
+    dispatcher.run_due().await.expect("first attempt");
+    system.clock.advance(1_000);
+    dispatcher.run_due().await.expect("the retry");
+    assert_eq!(received.lock().expect("lock").len(), 2, "one attempt and one retry");
+    let messages = system.messages("notify-dlq");
+    assert_eq!(messages.len(), 1);
+    let attributes = &messages[0].1;
+    assert_eq!(attribute(attributes, "TARGET_ARN"), arn);
+    assert_eq!(attribute(attributes, "RULE_ARN"), format!("arn:aws:events:us-east-1:{ACCOUNT}:rule/notify"));
+    assert_eq!(attribute(attributes, "ERROR_CODE"), "503");
+    assert!(!attribute(attributes, "ERROR_MESSAGE").is_empty());
+    assert_eq!(attribute(attributes, "EXHAUSTED_RETRY_CONDITION"), "MaximumRetryAttempts");
+    assert_eq!(attribute(attributes, "RETRY_ATTEMPTS"), "1");
+}
