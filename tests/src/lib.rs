@@ -124,7 +124,11 @@ impl LocalCli {
             .strip_prefix("choreoscope-local listening on ")
             .unwrap_or_else(|| panic!("unexpected first line: {:?}", process.first_line))
             .to_owned();
-        Self { process, endpoint, home: tempfile::tempdir().expect("temp dir") }
+        let home = tempfile::tempdir().expect("temp dir");
+        // CLI v1 would fetch an http:// parameter value (an API destination's
+        // endpoint) instead of passing it on.
+        std::fs::write(home.path().join("config"), "[default]\ncli_follow_urlparam = false\n").expect("CLI config");
+        Self { process, endpoint, home }
     }
 
     /// `aws --endpoint-url <local> --output json <args>`, not yet run.
