@@ -428,3 +428,122 @@ async fn a_failing_http_target_ends_in_the_dlq_with_the_six_attributes() {
     assert_eq!(attribute(attributes, "EXHAUSTED_RETRY_CONDITION"), "MaximumRetryAttempts");
     assert_eq!(attribute(attributes, "RETRY_ATTEMPTS"), "1");
 }
+
+/// An OAuth-protected endpoint on loopback: `/token` hands out `tok-1`,
+/// `tok-2`, …; `/api` rejects every token issued before `revoke` was set
+/// (to the number of tokens issued then).
+struct OAuthEndpoint {
+    url: String,
+    fetches: Arc<AtomicU32>,
+    revoke: Arc<AtomicU32>,
+    calls: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+async fn oauth_endpoint() -> OAuthEndpoint {
+    let fetches = Arc::new(AtomicU32::new(0));
+    let revoke = Arc::new(AtomicU32::new(0));
+    let calls = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (issued, revoked, seen) = (fetches.clone(), revoke.clone(), calls.clone());
+    let app = axum::Router::new()
+        .route(
+            "/token",
+            axum::routing::post(move || {
+                let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
+                async move { axum::Json(json!({"access_token": format!("tok-{n}"), "expires_in": 3600})) }
+            }),
+        )
+        .route(
+            "/api",
+            axum::routing::post(move |headers: axum::http::HeaderMap| {
+                let bearer = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+                seen.lock().expect("lock").push(bearer.clone());
+                let number: u32 = bearer.strip_prefix("Bearer tok-").and_then(|n| n.parse().ok()).unwrap_or(0);
+                let accepted = number > revoked.load(Ordering::SeqCst);
+                async move { if accepted { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNAUTHORIZED } }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    OAuthEndpoint { url, fetches, revoke, calls }
+}
+
+#[tokio::test]
+async fn oauth_tokens_are_fetched_once_and_refreshed_after_a_401() {
+    let system = System::new();
+    let server = oauth_endpoint().await;
+    let connection = system.events(
+        "CreateConnection",
+        json!({"Name": "partner", "AuthorizationType": "OAUTH_CLIENT_CREDENTIALS", "AuthParameters": {
+            "OAuthParameters": {"AuthorizationEndpoint": format!("{}/token", server.url), "HttpMethod": "POST",
+                "ClientParameters": {"ClientID": "id", "ClientSecret": "secret"}}}}),
+    );
+    // The connection authorizes itself in the background: wait for it.
+    let arn = connection["ConnectionArn"].as_str().expect("arn").to_owned();
+    for _ in 0..100 {
+        let state = system.events("DescribeConnection", json!({"Name": "partner"}))["ConnectionState"].clone();
+        if state == "AUTHORIZED" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let destination = system.events(
+        "CreateApiDestination",
+        json!({"Name": "partner-api", "ConnectionArn": arn, "InvocationEndpoint": format!("{}/api", server.url),
+               "HttpMethod": "POST"}),
+    );
+    let target = json!([{"Id": "api", "Arn": destination["ApiDestinationArn"]}]);
+    system.rule("partner", json!({"source": ["shop"]}), target);
+    let dispatcher = system.dispatcher();
+    system.put(json!({"n": 1}));
+    system.put(json!({"n": 2}));
+    dispatcher.run_due().await.expect("round");
+    let fetched_before = server.fetches.load(Ordering::SeqCst);
+    assert!(fetched_before >= 1, "a token was fetched");
+    server.revoke.store(fetched_before, Ordering::SeqCst);
+    let id = system.put(json!({"n": 3}));
+    dispatcher.run_due().await.expect("round");
+    assert_eq!(server.fetches.load(Ordering::SeqCst), fetched_before + 1, "one refresh after the 401");
+    let calls = server.calls.lock().expect("lock").clone();
+    let cached = format!("Bearer tok-{fetched_before}");
+    assert_eq!(
+        calls.iter().filter(|bearer| **bearer == cached).count(),
+        3,
+        "one token for two calls and the refused one"
+    );
+    assert_eq!(calls.last().map(String::as_str), Some(format!("Bearer tok-{}", fetched_before + 1).as_str()));
+    assert_eq!(system.steps("default", &id).last().map(String::as_str), Some("INVOCATION_SUCCESS"));
+}
+
+#[tokio::test]
+async fn the_invocation_rate_limit_holds_and_throttled_calls_are_not_attempts() {
+    let system = System::new();
+    let (url, received) = endpoint(200).await;
+    let connection = system.events(
+        "CreateConnection",
+        json!({"Name": "slow", "AuthorizationType": "API_KEY",
+               "AuthParameters": {"ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "k"}}}),
+    );
+    let destination = system.events(
+        "CreateApiDestination",
+        json!({"Name": "slow", "ConnectionArn": connection["ConnectionArn"], "InvocationEndpoint": url,
+               "HttpMethod": "POST", "InvocationRateLimitPerSecond": 5}),
+    );
+    let target =
+        json!([{"Id": "api", "Arn": destination["ApiDestinationArn"], "RetryPolicy": {"MaximumRetryAttempts": 0}}]);
+    system.rule("slow", json!({"source": ["shop"]}), target);
+    let ids: Vec<String> = (0..12).map(|n| system.put(json!({"n": n}))).collect();
+    let dispatcher = system.dispatcher();
+    let delivered = || received.lock().expect("lock").len();
+    dispatcher.run_due().await.expect("round");
+    assert_eq!(delivered(), 5, "five a second");
+    system.clock.advance(1_000);
+    dispatcher.run_due().await.expect("round");
+    assert_eq!(delivered(), 10);
+    system.clock.advance(1_000);
+    dispatcher.run_due().await.expect("round");
+    assert_eq!(delivered(), 12, "with no retries allowed, held-back calls still all arrive");
+    assert_eq!(system.pending(), 0);
+    let throttled = ids.iter().find(|id| system.steps("default", id).contains(&"INVOCATION_THROTTLE_START".to_owned()));
+    assert!(throttled.is_some(), "the bus log says when throttling starts");
+}

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::Method;
@@ -43,6 +43,9 @@ struct Cached {
 #[derive(Default)]
 pub struct OAuthTokens {
     cache: Mutex<HashMap<String, Cached>>,
+    /// One lock per connection, held while its token is fetched, so calls
+    /// that find no token together fetch one, not one each.
+    fetching: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl std::fmt::Debug for OAuthTokens {
@@ -62,14 +65,20 @@ impl OAuthTokens {
         now_ms: i64,
     ) -> Result<String, Failure> {
         let fingerprint = fingerprint(client);
-        {
-            let cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            if let Some(cached) = cache.get(connection_arn)
-                && cached.fingerprint == fingerprint
-                && now_ms < cached.token.refresh_at_ms
-            {
-                return Ok(cached.token.access_token.clone());
-            }
+        if let Some(token) = self.cached(connection_arn, fingerprint, now_ms) {
+            return Ok(token);
+        }
+        let lock = self
+            .fetching
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(connection_arn.to_owned())
+            .or_default()
+            .clone();
+        let _fetching = lock.lock().await;
+        // Another call may have fetched it while this one waited.
+        if let Some(token) = self.cached(connection_arn, fingerprint, now_ms) {
+            return Ok(token);
         }
         let token = fetch_token(http, client, timeout, now_ms).await?;
         let access_token = token.access_token.clone();
@@ -78,6 +87,16 @@ impl OAuthTokens {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .insert(connection_arn.to_owned(), Cached { token, fingerprint });
         Ok(access_token)
+    }
+
+    /// The token of `connection_arn`, if one is cached for these client
+    /// settings and not due for refresh.
+    fn cached(&self, connection_arn: &str, fingerprint: u64, now_ms: i64) -> Option<String> {
+        let cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cache
+            .get(connection_arn)
+            .filter(|cached| cached.fingerprint == fingerprint && now_ms < cached.token.refresh_at_ms)
+            .map(|cached| cached.token.access_token.clone())
     }
 
     /// Drops the token of `connection_arn`: the endpoint refused it (401, 407).
