@@ -50,14 +50,27 @@ impl EventTail {
 /// Every accepted event in one bus's log since `since_ms`, following pages.
 /// A bus without a log group (logging off) has no events to show.
 async fn read_bus(logs: &Client, bus: &str, since_ms: i64) -> Result<Vec<BusEvent>> {
-    let mut events = Vec::new();
+    let records = bus_log_records(logs, bus, INGEST_STEP, since_ms).await?;
+    Ok(records.iter().filter_map(|(timestamp, message)| event_from_record(message, *timestamp)).collect())
+}
+
+/// The records (timestamp, message) of one bus's log that `filter_pattern`
+/// selects, since `since_ms`, following pages. A bus without a log group
+/// (logging off) has none.
+pub(crate) async fn bus_log_records(
+    logs: &Client,
+    bus: &str,
+    filter_pattern: &str,
+    since_ms: i64,
+) -> Result<Vec<(i64, String)>> {
+    let mut records = Vec::new();
     let mut token: Option<String> = None;
     loop {
         let response = logs
             .filter_log_events()
             .log_group_name(log_group_name(bus))
             .start_time(since_ms)
-            .filter_pattern(INGEST_STEP)
+            .filter_pattern(filter_pattern)
             .set_next_token(token)
             .send()
             .await;
@@ -66,23 +79,21 @@ async fn read_bus(logs: &Client, bus: &str, since_ms: i64) -> Result<Vec<BusEven
             Err(error) => {
                 let error = ObserveError::from_sdk("FilterLogEvents", error);
                 if error.code() == Some("ResourceNotFoundException") {
-                    return Ok(events);
+                    return Ok(records);
                 }
                 return Err(error);
             }
         };
         for record in page.events() {
-            if let (Some(message), Some(timestamp)) = (record.message(), record.timestamp())
-                && let Some(event) = event_from_record(message, timestamp)
-            {
-                events.push(event);
+            if let (Some(message), Some(timestamp)) = (record.message(), record.timestamp()) {
+                records.push((timestamp, message.to_owned()));
             }
         }
         // FilterLogEvents may answer an empty page with a token (it searches
         // in chunks): only the absence of a token means the end.
         token = page.next_token().map(ToOwned::to_owned);
         if token.is_none() {
-            return Ok(events);
+            return Ok(records);
         }
     }
 }

@@ -23,6 +23,7 @@ mod events;
 mod graph;
 mod inventory;
 pub mod provision;
+pub mod trace;
 
 pub use connection::Connection;
 pub use error::{ObserveError, Result};
@@ -31,7 +32,7 @@ pub use graph::ChoreographyGraph;
 pub use inventory::{BusInfo, Inventory, RuleInfo, TargetInfo};
 
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
-use choreoscope_model::{ConnectionInfo, PutEventOutcome, Topology};
+use choreoscope_model::{ConnectionInfo, EventTrace, PutEventOutcome, Topology};
 
 /// The dashboard's view of one connection: the AWS SDK clients for it.
 #[derive(Debug, Clone)]
@@ -75,6 +76,21 @@ impl Observer {
     /// The names of every bus.
     pub async fn bus_names(&self) -> Result<Vec<String>> {
         Ok(inventory::list_buses(&self.eventbridge).await?.into_iter().map(|bus| bus.name).collect())
+    }
+
+    /// The trace of one event: every bus's log records of it, assembled hop
+    /// by hop. Buses whose logging is off contribute nothing.
+    pub async fn trace(&self, event_id: &str) -> Result<EventTrace> {
+        // Event ids are UUIDs; anything else could break out of the filter pattern.
+        if event_id.is_empty() || !event_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(ObserveError::Invalid(format!("{event_id:?} is not an event id")));
+        }
+        let pattern = format!("{{ $.event_id = \"{event_id}\" }}");
+        let mut messages = Vec::new();
+        for bus in self.bus_names().await? {
+            messages.extend(events::bus_log_records(&self.logs, &bus, &pattern, 0).await?);
+        }
+        Ok(trace::assemble(event_id, messages.iter().map(|(_, message)| message.as_str())))
     }
 
     /// The choreography graph as the UI receives it.

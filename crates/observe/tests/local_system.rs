@@ -107,3 +107,32 @@ async fn aws_errors_keep_their_code_and_words() {
     let error = observer.topology().await.expect_err("stopped");
     assert!(error.to_string().contains("could not reach"), "{error}");
 }
+
+#[tokio::test]
+async fn an_event_routed_across_buses_is_traced_hop_by_hop_to_its_targets() {
+    let (system, observer, _dir) = seeded().await;
+    system.functions().register("charge-payment", |_| async { Ok(serde_json::Value::Null) });
+    // The sample routes shop.orders events from the default bus to the orders bus.
+    let put = observer
+        .put_event("default", "shop.orders", "OrderPlaced", &serde_json::json!({"orderId": "o-9"}))
+        .await
+        .expect("put");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let trace = loop {
+        let trace = observer.trace(&put.event_id).await.expect("trace");
+        let reached_orders = trace.hops.iter().any(|hop| hop.bus_name == "orders" && !hop.invocations.is_empty());
+        if (reached_orders && trace.complete) || std::time::Instant::now() > deadline {
+            break trace;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let buses: Vec<&str> = trace.hops.iter().map(|hop| hop.bus_name.as_str()).collect();
+    assert_eq!(buses, ["default", "orders"], "{trace:?}");
+    let orders = &trace.hops[1];
+    let charge =
+        orders.invocations.iter().find(|i| i.target_arn.ends_with(":function:charge-payment")).expect("charge");
+    assert_eq!(charge.outcome, choreoscope_model::InvocationOutcome::Succeeded);
+    assert_eq!(charge.attempts.len(), 1);
+    assert!(observer.trace("not\" an id").await.is_err(), "ids are checked before they reach a filter pattern");
+    system.shutdown().await;
+}
