@@ -17,7 +17,7 @@ pub fn assemble<'m>(event_id: &str, messages: impl IntoIterator<Item = &'m str>)
         .filter(|record| record["event_id"] == event_id)
         .collect();
     // Stable, so records logged in the same millisecond keep the log's order.
-    records.sort_by_key(|record| timestamp(record));
+    records.sort_by_key(timestamp);
     let mut hops: Vec<TraceHop> = Vec::new();
     for record in &records {
         let bus = record["resource_arn"].as_str().and_then(|arn| arn.rsplit_once("event-bus/")).map(|(_, b)| b);
