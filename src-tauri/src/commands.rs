@@ -1,6 +1,6 @@
 //! The commands the UI invokes.
 
-use choreoscope_model::{AppError, ConnectionInfo, ConnectionMode, EventPage, PutEventOutcome, Topology};
+use choreoscope_model::{AppError, ConnectionInfo, ConnectionMode, EventPage, EventTrace, PutEventOutcome, Topology};
 use choreoscope_observe::EventTail;
 use tauri::State;
 
@@ -39,6 +39,12 @@ pub async fn list_events(state: State<'_, AppState>, since_ms: Option<i64>) -> R
 }
 
 /// Puts a sample `OrderPlaced` event on the sample bus.
+/// The trace of one event, hop by hop, from the bus logs.
+#[tauri::command]
+pub async fn get_trace(state: State<'_, AppState>, event_id: String) -> Result<EventTrace, AppError> {
+    Ok(state.observer.trace(&event_id).await?)
+}
+
 #[tauri::command]
 pub async fn put_sample_event(state: State<'_, AppState>) -> Result<PutEventOutcome, AppError> {
     let detail = sample_event::order_placed();

@@ -42,6 +42,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::connection_info,
             commands::get_topology,
             commands::list_events,
+            commands::get_trace,
             commands::put_sample_event,
         ])
         .run(tauri::generate_context!())

@@ -144,6 +144,49 @@ describe('App', () => {
     expect(row.querySelector('pre')).toBeNull();
   });
 
+  it('shows the trace of an expanded event, delivery by delivery', async () => {
+    answer('get_trace', {
+      eventId: 'ev-1',
+      complete: true,
+      hops: [
+        {
+          busName: 'orders',
+          receivedMs: 1_000,
+          source: 'shop',
+          detailType: 'OrderPlaced',
+          matchedRules: ['arn:aws:events:us-east-1:123456789012:rule/orders/order-placed'],
+          noRuleMatched: false,
+          invocations: [
+            {
+              invocationId: 'inv-1',
+              ruleArn: 'arn:aws:events:us-east-1:123456789012:rule/orders/order-placed',
+              targetArn: 'arn:aws:lambda:us-east-1:123456789012:function:charge-payment',
+              targetType: 'Lambda',
+              startedMs: 1_005,
+              finishedMs: 2_100,
+              attempts: [
+                { number: 1, startedMs: 1_005, endedMs: 1_050, result: 'retryableFailure', error: null },
+                { number: 2, startedMs: 2_050, endedMs: 2_100, result: 'retryableFailure', error: null },
+              ],
+              outcome: 'deadLettered',
+              deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:order-placed-dlq',
+              throttled: false,
+              error: { code: '503', message: 'partner down', httpStatusCode: 503 },
+            },
+          ],
+        },
+      ],
+    });
+    await renderLoaded();
+    fireEvent.click(within(rows()[1]!).getByRole('button'));
+    const trace = await screen.findByTestId('trace');
+    expect(tauri.invoke).toHaveBeenCalledWith('get_trace', { eventId: 'ev-1' });
+    expect(trace).toHaveTextContent('Rules: order-placed');
+    expect(trace).toHaveTextContent('charge-payment');
+    expect(trace).toHaveTextContent('dead-lettered after 2 attempts');
+    expect(trace).toHaveTextContent('503: partner down');
+  });
+
   it('puts a sample event and says where it went', async () => {
     let resolve: (value: unknown) => void = () => {};
     tauri.commands.set('put_sample_event', () => new Promise((r) => (resolve = r)));

@@ -7,6 +7,7 @@ import type { AppError } from './bindings/AppError';
 import type { BusEvent } from './bindings/BusEvent';
 import type { ConnectionInfo } from './bindings/ConnectionInfo';
 import type { EventPage } from './bindings/EventPage';
+import type { EventTrace } from './bindings/EventTrace';
 import type { PutEventOutcome } from './bindings/PutEventOutcome';
 import type { Topology } from './bindings/Topology';
 
@@ -22,6 +23,10 @@ export function getTopology(): Promise<Topology> {
 
 export function listEvents(sinceMs: number | null): Promise<EventPage> {
   return invoke<EventPage>('list_events', { sinceMs });
+}
+
+export function getTrace(eventId: string): Promise<EventTrace> {
+  return invoke<EventTrace>('get_trace', { eventId });
 }
 
 export function putSampleEvent(): Promise<PutEventOutcome> {

@@ -2,6 +2,7 @@
 import { memo } from 'react';
 import type { BusEvent } from '../bindings/BusEvent';
 import { eventJson, formatClock, previewDetail } from './format';
+import { TraceView } from './TraceView';
 
 interface Props {
   event: BusEvent;
@@ -33,9 +34,10 @@ export const EventRow = memo(function EventRow({ event, expanded, onToggle }: Pr
         <span className="event-row__preview">{previewDetail(event.detail)}</span>
       </button>
       {expanded && (
-        <pre id={jsonId} className="code event-row__json">
-          {eventJson(event)}
-        </pre>
+        <div id={jsonId} className="event-row__details">
+          <pre className="code event-row__json">{eventJson(event)}</pre>
+          <TraceView eventId={event.id} />
+        </div>
       )}
     </li>
   );
