@@ -34,6 +34,9 @@ pub struct Shared {
     /// Raised when a replay was started or cancelled, so the replay runner
     /// looks at once.
     pub replays_ready: Arc<Notify>,
+    /// Raised when Step Functions calls or timers were recorded, so the
+    /// engine loop looks at once.
+    pub stepfunctions_ready: Arc<Notify>,
 }
 
 /// A one-way signal that the local system is stopping.
@@ -79,6 +82,7 @@ impl Shared {
             shutdown: Arc::new(Shutdown::default()),
             deliveries_ready: Arc::new(Notify::new()),
             replays_ready: Arc::new(Notify::new()),
+            stepfunctions_ready: Arc::new(Notify::new()),
         }
     }
 

@@ -15,6 +15,11 @@ use crate::timestamp;
 /// Step Functions' payload limit: 256 KiB.
 pub(super) const MAX_PAYLOAD_BYTES: usize = 262_144;
 
+/// Step Functions' quota of events in one execution's history; an execution
+/// that reaches it fails, so a definition that loops through Pass and Choice
+/// states forever ends instead of spinning.
+pub const MAX_HISTORY_EVENTS: usize = 25_000;
+
 impl Execution {
     pub(super) fn begin(&mut self, machine: &StateMachine, now: i64) {
         let details = json!({
@@ -96,6 +101,14 @@ impl Execution {
         while let Some(fid) = self.ready.pop_front() {
             if self.status != Status::Running {
                 self.ready.clear();
+                return;
+            }
+            if self.history.len() >= MAX_HISTORY_EVENTS {
+                let last = self.history.len() as u64;
+                let cause = format!(
+                    "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS}) a Step Functions execution can have."
+                );
+                self.execution_failed(last, Failure::new(names::RUNTIME, cause), now);
                 return;
             }
             let Some(flow) = self.flows.get(&fid) else { continue };

@@ -266,3 +266,24 @@ fn parameters_path_failure_is_a_runtime_error() {
     );
     assert_eq!(run.types(), ["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]);
 }
+
+#[test]
+fn an_endless_loop_fails_at_the_history_quota_instead_of_spinning() {
+    let machine = crate::StateMachine::parse(
+        r#"{"StartAt": "Again", "States": {
+            "Again": {"Type": "Pass", "Next": "Check"},
+            "Check": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "Again"},
+            "Done": {"Type": "Succeed"}
+        }}"#,
+    )
+    .expect("valid");
+    let mut entropy = crate::SeededEntropy::new(1);
+    let (execution, _) =
+        crate::Execution::start(&machine, crate::ExecutionContext::example(), serde_json::json!({}), 0, &mut entropy);
+    match execution.status() {
+        crate::Status::Failed { error, .. } => assert_eq!(error.as_deref(), Some("States.Runtime")),
+        other => panic!("should have failed: {other:?}"),
+    }
+    let events = execution.history().len();
+    assert!((super::engine::MAX_HISTORY_EVENTS..super::engine::MAX_HISTORY_EVENTS + 8).contains(&events), "{events}");
+}

@@ -232,10 +232,9 @@ impl Dispatcher {
                     Err(error) => Outcome::Failed(error.into()),
                 }
             }
-            TargetKind::StateMachine => Outcome::Failed(Failure::permanent(
-                "ResourceNotFoundException",
-                format!("State Machine Does Not Exist: '{}'", due.target_arn),
-            )),
+            TargetKind::StateMachine => {
+                crate::stepfunctions::start_for_rule(&self.shared, &due.target_arn, &due.invocation_id, payload).await
+            }
             _ => Outcome::Failed(Failure::permanent(
                 "UnsupportedTarget",
                 format!("The local system cannot deliver to {}", due.target_arn),

@@ -28,11 +28,14 @@ struct Entry {
 }
 
 impl Entry {
-    /// The size EventBridge counts against the request limit.
+    /// The size EventBridge counts against the request limit ("Calculating
+    /// PutEvents event entry size"): the UTF-8 bytes of Source, DetailType,
+    /// Detail and each resource, plus 14 bytes for a Time when one is given.
     fn size(&self) -> usize {
         let text = |s: &Option<String>| s.as_deref().map_or(0, str::len);
         let resources = self.resources.iter().flatten().map(String::len).sum::<usize>();
-        text(&self.source) + text(&self.detail_type) + text(&self.detail) + resources + 14
+        let time = if self.time.is_some() { 14 } else { 0 };
+        text(&self.source) + text(&self.detail_type) + text(&self.detail) + resources + time
     }
 }
 
@@ -228,6 +231,22 @@ mod tests {
         let messages = logged(&shared);
         assert_eq!(steps(&messages), ["EVENT_INGEST_SUCCESS", "NO_STANDARD_RULES_MATCHED"]);
         assert!(messages[0]["details"].get("event_detail").is_none(), "no detail without IncludeDetail FULL");
+    }
+
+    #[test]
+    fn the_request_size_counts_as_aws_does() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let shared = system(dir.path());
+        // 256 KiB exactly, Source "s" and DetailType "d" included, no Time: accepted.
+        let detail = format!("{{\"x\":\"{}\"}}", "a".repeat(256 * 1024 - 2 - 8));
+        let entry = json!({"Source": "s", "DetailType": "d", "Detail": detail});
+        let body = json!({"Entries": [entry]}).to_string();
+        assert!(handle(&shared, "PutEvents", body.as_bytes(), "r").is_ok(), "at the limit");
+        // The same with a Time: 14 bytes more, over the limit.
+        let entry = json!({"Source": "s", "DetailType": "d", "Detail": detail, "Time": 1_795_000_000});
+        let body = json!({"Entries": [entry]}).to_string();
+        let error = handle(&shared, "PutEvents", body.as_bytes(), "r").expect_err("over");
+        assert_eq!(error.message, "Total size of the entries in the request is over the limit.");
     }
 
     #[test]

@@ -231,6 +231,78 @@ CREATE TABLE IF NOT EXISTS api_destinations (
     created_ms          INTEGER NOT NULL,
     modified_ms         INTEGER NOT NULL
 );
+-- Step Functions (crates/local/src/stepfunctions). An execution is the
+-- choreoscope_asl::Execution as JSON, loaded, driven and saved in one
+-- transaction with the rows below, which mirror what it waits on.
+CREATE TABLE IF NOT EXISTS sfn_state_machines (
+    name                TEXT PRIMARY KEY,
+    arn                 TEXT NOT NULL UNIQUE,
+    definition          TEXT NOT NULL,
+    role_arn            TEXT NOT NULL,
+    -- STANDARD or EXPRESS (both run as standard workflows).
+    type                TEXT NOT NULL,
+    -- loggingConfiguration and tracingConfiguration as given (JSON), or NULL.
+    logging             TEXT,
+    tracing             TEXT,
+    revision_id         TEXT,
+    created_ms          INTEGER NOT NULL,
+    updated_ms          INTEGER
+);
+CREATE TABLE IF NOT EXISTS sfn_executions (
+    seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    arn                 TEXT NOT NULL UNIQUE,
+    state_machine_arn   TEXT NOT NULL,
+    name                TEXT NOT NULL,
+    -- RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.
+    status              TEXT NOT NULL,
+    -- The input as StartExecution received it.
+    input               TEXT NOT NULL,
+    -- The definition it runs: an update of the machine applies to new executions.
+    definition          TEXT NOT NULL,
+    role_arn            TEXT NOT NULL,
+    execution_json      TEXT NOT NULL,
+    started_ms          INTEGER NOT NULL,
+    stopped_ms          INTEGER,
+    -- A child started by a `states:startExecution.sync` task reports its end
+    -- to that task: (execution, task id, 'sync' or 'sync:2').
+    parent_arn          TEXT,
+    parent_task_id      TEXT,
+    parent_pattern      TEXT
+);
+CREATE INDEX IF NOT EXISTS sfn_executions_by_machine ON sfn_executions (state_machine_arn, started_ms, seq);
+-- Task tokens, kept after their task ends so SendTask* can say why a token
+-- no longer works. WAITING, TIMED_OUT or CLOSED.
+CREATE TABLE IF NOT EXISTS sfn_task_tokens (
+    token               TEXT PRIMARY KEY,
+    execution_arn       TEXT NOT NULL,
+    task_id             TEXT NOT NULL,
+    state               TEXT NOT NULL,
+    heartbeat_seconds   INTEGER,
+    heartbeat_at_ms     INTEGER,
+    timeout_at_ms       INTEGER,
+    created_ms          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sfn_task_tokens_by_execution ON sfn_task_tokens (execution_arn, state);
+-- Timers of running executions (Wait states, retry delays, task timeouts
+-- and heartbeats, execution timeouts).
+CREATE TABLE IF NOT EXISTS sfn_timers (
+    execution_arn       TEXT NOT NULL,
+    timer_id            TEXT NOT NULL,
+    at_ms               INTEGER NOT NULL,
+    PRIMARY KEY (execution_arn, timer_id)
+);
+CREATE INDEX IF NOT EXISTS sfn_timers_by_due ON sfn_timers (at_ms);
+-- Task calls still to make (choreoscope_asl::TaskRequest as JSON): deleted in
+-- the transaction that feeds the call's outcome back, so a call a crash cut
+-- short is made again.
+CREATE TABLE IF NOT EXISTS sfn_invocations (
+    seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    execution_arn       TEXT NOT NULL,
+    task_id             TEXT NOT NULL,
+    request_json        TEXT NOT NULL,
+    created_ms          INTEGER NOT NULL,
+    UNIQUE (execution_arn, task_id)
+);
 "#;
 
 /// Creates whatever of the schema is missing.
