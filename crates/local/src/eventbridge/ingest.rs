@@ -90,6 +90,38 @@ pub fn accept(
     Ok(matched)
 }
 
+/// Logs `EVENT_INGEST_FAILURE` for a PutEvents entry the bus refused (it
+/// gets no event id; the record carries a fresh one so it can be found).
+#[allow(clippy::too_many_arguments)]
+pub fn refused(
+    shared: &Shared,
+    conn: &Connection,
+    route: &BusRoute,
+    source: Option<&str>,
+    detail_type: Option<&str>,
+    code: &str,
+    message: &str,
+    request_id: &str,
+) -> rusqlite::Result<()> {
+    let Some(bus) = &route.bus else {
+        return Ok(());
+    };
+    let record = Record {
+        message_type: "EVENT_INGEST_FAILURE",
+        level: Level::Error,
+        event_id: uuid::Uuid::new_v4().to_string(),
+        invocation_id: None,
+        details: json!({
+            "caller_account_id": shared.account_id,
+            "source": source,
+            "detail_type": detail_type,
+        }),
+        full_details: json!({}),
+        error: Some(json!({ "error_code": code, "error_message": message })),
+    };
+    bus_log::write(shared, conn, bus, request_id, vec![record])
+}
+
 /// Keeps the event a scheduled rule fires and schedules its deliveries to
 /// that rule's targets (a schedule reaches its own rule only).
 #[allow(clippy::too_many_arguments)]

@@ -111,6 +111,17 @@ pub(super) fn put(shared: &Shared, input: Input, request_id: &str) -> OpResult {
             }
             Err(error) => {
                 failed += 1;
+                let bus = routes.of(shared, &tx, bus_name(entry.event_bus_name.as_deref()))?;
+                ingest::refused(
+                    shared,
+                    &tx,
+                    bus,
+                    entry.source.as_deref(),
+                    entry.detail_type.as_deref(),
+                    error.code,
+                    &error.message,
+                    request_id,
+                )?;
                 results.push(json!({ "ErrorCode": error.code, "ErrorMessage": error.message }));
             }
         }
@@ -214,8 +225,11 @@ mod tests {
                 "EVENT_INGEST_SUCCESS",
                 "RULE_MATCH_START",
                 "NO_STANDARD_RULES_MATCHED",
+                "EVENT_INGEST_FAILURE",
+                "EVENT_INGEST_FAILURE",
             ]
         );
+        assert_eq!(records[8]["error"]["error_code"], "MalformedDetail");
     }
 
     #[test]
