@@ -9,6 +9,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::eventbridge::archives::ArchiveRoutes;
 use crate::eventbridge::routing::Routes;
+use crate::stepfunctions::definitions::Definitions;
 use crate::store::Store;
 
 /// State shared by every engine of one local system.
@@ -37,6 +38,8 @@ pub struct Shared {
     /// Raised when Step Functions calls or timers were recorded, so the
     /// engine loop looks at once.
     pub stepfunctions_ready: Arc<Notify>,
+    /// Parsed state machine definitions, so executions do not parse theirs at every step.
+    pub definitions: Arc<Definitions>,
 }
 
 /// A one-way signal that the local system is stopping.
@@ -83,6 +86,7 @@ impl Shared {
             deliveries_ready: Arc::new(Notify::new()),
             replays_ready: Arc::new(Notify::new()),
             stepfunctions_ready: Arc::new(Notify::new()),
+            definitions: Arc::new(Definitions::default()),
         }
     }
 

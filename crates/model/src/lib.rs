@@ -9,11 +9,13 @@
 mod connection;
 mod error;
 mod event;
+mod tasks;
 mod topology;
 mod trace;
 
 pub use connection::{ConnectionInfo, ConnectionMode};
 pub use error::AppError;
 pub use event::{BusEvent, EventPage, PutEventOutcome};
+pub use tasks::WaitingTask;
 pub use topology::{Edge, EdgeKind, Node, NodeKind, TargetKind, Topology};
 pub use trace::{AttemptResult, AttemptTrace, EventTrace, InvocationOutcome, InvocationTrace, TraceError, TraceHop};

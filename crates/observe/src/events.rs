@@ -1,7 +1,7 @@
 //! The live list of events: polls the bus logs of every bus for records of
 //! accepted events newer than the last poll.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 use aws_sdk_cloudwatchlogs::Client;
 use choreoscope_model::{BusEvent, EventPage};
@@ -9,21 +9,29 @@ use choreoscope_model::{BusEvent, EventPage};
 use crate::bus_log::{INGEST_STEP, event_from_record, log_group_name};
 use crate::error::{ObserveError, Result};
 
+/// How many returned event ids a tail remembers, to list an event routed
+/// from bus to bus once.
+const REMEMBERED_IDS: usize = 20_000;
+
 /// Reads the events accepted on the given buses since a point in time.
 ///
 /// CloudWatch Logs timestamps have millisecond resolution, so a poll asks
 /// again for the last millisecond it saw and drops the events it already
-/// returned.
+/// returned. An event a rule routes to another bus keeps its id and is
+/// logged by both buses: the tail lists it once, from the first bus that
+/// received it (its trace shows the other hops).
 #[derive(Debug, Default)]
 pub struct EventTail {
     watermark_ms: i64,
     seen_at_watermark: HashSet<String>,
+    returned: HashSet<String>,
+    returned_order: VecDeque<String>,
 }
 
 impl EventTail {
     /// A tail that starts at `since_ms` (0 for everything the logs hold).
     pub fn since(since_ms: i64) -> Self {
-        Self { watermark_ms: since_ms, seen_at_watermark: HashSet::new() }
+        Self { watermark_ms: since_ms, ..Self::default() }
     }
 
     /// Events newer than the last poll, newest first.
@@ -33,8 +41,14 @@ impl EventTail {
             events.extend(read_bus(logs, bus, self.watermark_ms).await?);
         }
         events.retain(|event| event.received_at_ms > self.watermark_ms || !self.seen_at_watermark.contains(&event.id));
-        events.sort_by(|a, b| b.received_at_ms.cmp(&a.received_at_ms).then_with(|| b.id.cmp(&a.id)));
-        events.dedup_by(|a, b| a.id == b.id);
+        // Oldest first, so the first bus to receive an event is the one kept.
+        events.sort_by(|a, b| a.received_at_ms.cmp(&b.received_at_ms).then_with(|| a.id.cmp(&b.id)));
+        let mut kept = HashSet::new();
+        events.retain(|event| !self.returned.contains(&event.id) && kept.insert(event.id.clone()));
+        events.reverse();
+        for event in &events {
+            self.remember(&event.id);
+        }
         if let Some(newest) = events.first().map(|e| e.received_at_ms)
             && newest > self.watermark_ms
         {
@@ -44,6 +58,17 @@ impl EventTail {
         let watermark = self.watermark_ms;
         self.seen_at_watermark.extend(events.iter().filter(|e| e.received_at_ms == watermark).map(|e| e.id.clone()));
         Ok(EventPage { events, watermark_ms: self.watermark_ms })
+    }
+
+    fn remember(&mut self, id: &str) {
+        if self.returned.insert(id.to_owned()) {
+            self.returned_order.push_back(id.to_owned());
+        }
+        while self.returned_order.len() > REMEMBERED_IDS {
+            if let Some(oldest) = self.returned_order.pop_front() {
+                self.returned.remove(&oldest);
+            }
+        }
     }
 }
 

@@ -23,6 +23,7 @@ mod events;
 mod graph;
 mod inventory;
 pub mod provision;
+pub mod tasks;
 pub mod trace;
 
 pub use connection::Connection;
@@ -32,7 +33,7 @@ pub use graph::ChoreographyGraph;
 pub use inventory::{BusInfo, Inventory, RuleInfo, TargetInfo};
 
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
-use choreoscope_model::{ConnectionInfo, EventTrace, PutEventOutcome, Topology};
+use choreoscope_model::{ConnectionInfo, EventTrace, PutEventOutcome, Topology, WaitingTask};
 
 /// The dashboard's view of one connection: the AWS SDK clients for it.
 #[derive(Debug, Clone)]
@@ -40,6 +41,7 @@ pub struct Observer {
     info: ConnectionInfo,
     eventbridge: aws_sdk_eventbridge::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
+    stepfunctions: aws_sdk_sfn::Client,
 }
 
 impl Observer {
@@ -50,6 +52,7 @@ impl Observer {
             info: connection.info(&sdk),
             eventbridge: aws_sdk_eventbridge::Client::new(&sdk),
             logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
+            stepfunctions: aws_sdk_sfn::Client::new(&sdk),
         }
     }
 
@@ -66,6 +69,20 @@ impl Observer {
     /// The CloudWatch Logs client.
     pub fn logs(&self) -> &aws_sdk_cloudwatchlogs::Client {
         &self.logs
+    }
+
+    /// The Step Functions client.
+    pub fn stepfunctions(&self) -> &aws_sdk_sfn::Client {
+        &self.stepfunctions
+    }
+
+    /// Every `.waitForTaskToken` task waiting across the RUNNING executions
+    /// of every state machine, oldest first, with its token when the
+    /// history shows it (see [`tasks`] for how it is found). Answer them
+    /// with [`Observer::stepfunctions`]: SendTaskSuccess, SendTaskFailure,
+    /// SendTaskHeartbeat.
+    pub async fn waiting_tasks(&self) -> Result<Vec<WaitingTask>> {
+        tasks::waiting_tasks(&self.stepfunctions).await
     }
 
     /// Reads buses, rules and targets.

@@ -55,7 +55,7 @@ fn live(conn: &Connection, shared: &Shared, token: &str, row: &TokenRow) -> Resu
         return Ok(None);
     }
     engine::fire_due_timers(conn, shared, &row.execution_arn)?;
-    let Some(loaded) = engine::load(conn, &row.execution_arn)? else { return Ok(None) };
+    let Some(loaded) = engine::load(conn, shared, &row.execution_arn)? else { return Ok(None) };
     Ok(loaded.execution.task_for_token(token).filter(|task| *task == row.task_id).map(str::to_owned))
 }
 

@@ -6,6 +6,7 @@
 //! step, so they never disagree with it, whatever committed last.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use choreoscope_asl::{Effect, Execution, ExecutionContext, Input, StateMachine, Status};
 use rusqlite::Connection;
@@ -21,17 +22,18 @@ use crate::shared::Shared;
 pub struct Loaded {
     /// Its row.
     pub row: ExecutionRow,
-    /// The definition it runs.
-    pub machine: StateMachine,
+    /// The definition it runs, parsed once and shared by every step ([`super::definitions`]).
+    pub machine: Arc<StateMachine>,
     /// Where it is.
     pub execution: Execution,
 }
 
 /// Reads the execution `arn`.
-pub fn load(conn: &Connection, arn: &str) -> Result<Option<Loaded>, AwsError> {
+pub fn load(conn: &Connection, shared: &Shared, arn: &str) -> Result<Option<Loaded>, AwsError> {
     let Some(row) = store::execution(conn, arn)? else { return Ok(None) };
-    let machine = StateMachine::parse(&row.definition)
-        .map_err(|error| errors::internal(format!("the stored definition of {arn} does not parse: {error}")))?;
+    let parsed = shared.definitions.get(&row.definition);
+    let machine =
+        parsed.map_err(|error| errors::internal(format!("the stored definition of {arn} does not parse: {error}")))?;
     let execution: Execution = serde_json::from_str(&row.execution_json).map_err(errors::internal)?;
     Ok(Some(Loaded { row, machine, execution }))
 }
@@ -39,7 +41,7 @@ pub fn load(conn: &Connection, arn: &str) -> Result<Option<Loaded>, AwsError> {
 /// Hands `input` to the running execution `arn` and applies what follows.
 /// Returns false when there is no such execution or it has ended.
 pub fn advance(conn: &Connection, shared: &Shared, arn: &str, input: Input) -> Result<bool, AwsError> {
-    let Some(mut loaded) = load(conn, arn)? else { return Ok(false) };
+    let Some(mut loaded) = load(conn, shared, arn)? else { return Ok(false) };
     if loaded.row.status != "RUNNING" {
         return Ok(false);
     }
@@ -95,8 +97,8 @@ pub fn start(conn: &Connection, shared: &Shared, new: NewExecution<'_>) -> Resul
         }
         return Err(errors::execution_exists(&arn));
     }
-    let machine = StateMachine::parse(&new.machine.definition)
-        .map_err(|error| errors::invalid_definition(error.aws_message()))?;
+    let parsed = shared.definitions.get(&new.machine.definition);
+    let machine = parsed.map_err(|error| errors::invalid_definition(error.aws_message()))?;
     let now = shared.clock.now_ms();
     let context = ExecutionContext {
         execution_arn: arn.clone(),
@@ -211,7 +213,7 @@ fn sync(conn: &Connection, loaded: &Loaded, now: i64) -> Result<(), AwsError> {
 /// Reports the end of the child execution `arn` to its parent's `.sync`
 /// task, if it has ended and has a parent.
 pub fn report_if_finished(conn: &Connection, shared: &Shared, arn: &str) -> Result<(), AwsError> {
-    match load(conn, arn)? {
+    match load(conn, shared, arn)? {
         Some(loaded) if loaded.row.status != "RUNNING" => report_to_parent(conn, shared, &loaded),
         _ => Ok(()),
     }

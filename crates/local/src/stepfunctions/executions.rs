@@ -47,14 +47,14 @@ pub(super) struct ExecutionInput {
 }
 
 /// The execution an ARN names, or `InvalidArn` / `ExecutionDoesNotExist`.
-fn find(conn: &rusqlite::Connection, arn: &str) -> Result<engine::Loaded, AwsError> {
+fn find(conn: &rusqlite::Connection, shared: &Shared, arn: &str) -> Result<engine::Loaded, AwsError> {
     check_execution_arn(arn)?;
-    engine::load(conn, arn)?.ok_or_else(|| errors::no_such_execution(arn))
+    engine::load(conn, shared, arn)?.ok_or_else(|| errors::no_such_execution(arn))
 }
 
 pub(super) fn describe(shared: &Shared, input: ExecutionInput) -> OpResult {
     let arn = required(&input.execution_arn, "executionArn")?;
-    let loaded = find(&shared.store.conn(), arn)?;
+    let loaded = find(&shared.store.conn(), shared, arn)?;
     let row = &loaded.row;
     let mut out = json!({
         "executionArn": row.arn,
@@ -156,7 +156,7 @@ pub(super) fn stop(shared: &Shared, input: StopInput) -> OpResult {
     }
     let mut conn = shared.store.conn();
     let tx = conn.transaction()?;
-    find(&tx, arn)?;
+    find(&tx, shared, arn)?;
     engine::advance(&tx, shared, arn, Input::Stop { error: input.error, cause: input.cause })?;
     let stopped = store::execution(&tx, arn)?.and_then(|row| row.stopped_ms).unwrap_or_else(|| shared.clock.now_ms());
     tx.commit()?;
@@ -182,7 +182,7 @@ pub(super) fn history(shared: &Shared, input: HistoryInput) -> OpResult {
         None => 0,
         Some(token) => names::read_page_token(token)?.parse::<usize>().map_err(|_| errors::invalid_token())?,
     };
-    let loaded = find(&shared.store.conn(), arn)?;
+    let loaded = find(&shared.store.conn(), shared, arn)?;
     let mut events: Vec<Value> = loaded.execution.history().iter().map(|event| event.to_aws_json()).collect();
     if input.reverse_order.unwrap_or(false) {
         events.reverse();

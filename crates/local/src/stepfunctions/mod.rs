@@ -13,11 +13,13 @@
 //! transaction ([`engine`]). Calls still to make (`sfn_invocations`),
 //! timers (`sfn_timers`) and task tokens (`sfn_task_tokens`) are rows of
 //! the same transaction, so after a crash the engine loop ([`run`]) picks up
-//! exactly where the last commit left off. Task resources are described in
+//! exactly where the last commit left off. Parsed definitions are kept
+//! between steps ([`definitions`]). Task resources are described in
 //! [`integrations`]. EventBridge rules start executions through
 //! [`start_for_rule`].
 
 mod callbacks;
+pub mod definitions;
 pub mod engine;
 pub mod entropy;
 pub mod errors;

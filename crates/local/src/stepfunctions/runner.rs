@@ -90,17 +90,28 @@ pub async fn blocking<T: Send + 'static>(
 struct Runner {
     shared: Arc<Shared>,
     functions: Functions,
-    /// Function calls under way, by (execution, task): not started twice.
-    in_flight: Arc<Mutex<HashSet<(String, String)>>>,
+    calls: Arc<Mutex<Calls>>,
+}
+
+/// A function call, by (execution, task).
+type CallKey = (String, String);
+
+/// Function calls under way, and those whose outcome was recorded since the
+/// calls to make were last read: a read that began before an outcome was
+/// committed still lists its call, which must not be made again.
+#[derive(Default)]
+struct Calls {
+    under_way: HashSet<CallKey>,
+    finished: HashSet<CallKey>,
 }
 
 impl Runner {
     fn new(shared: Arc<Shared>, functions: Functions) -> Self {
-        Self { shared, functions, in_flight: Arc::default() }
+        Self { shared, functions, calls: Arc::default() }
     }
 
-    fn in_flight(&self) -> std::sync::MutexGuard<'_, HashSet<(String, String)>> {
-        self.in_flight.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn calls(&self) -> std::sync::MutexGuard<'_, Calls> {
+        self.calls.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Fires due timers and makes in-store calls until none is left; one
@@ -148,13 +159,18 @@ impl Runner {
 
     /// Starts every function call not under way; returns how many.
     async fn spawn_calls(&self, calls: &mut JoinSet<()>) -> Result<usize, AwsError> {
+        // Outcomes recorded from here on may be missing from the read below.
+        self.calls().finished.clear();
         let calls_due = blocking(&self.shared, |conn, _| pending(conn, Kind::Function, 4 * BATCH)).await?;
         let mut started = 0;
         for (call, request) in calls_due {
             let Some(request) = request else { continue };
             let key = (call.execution_arn.clone(), call.task_id.clone());
-            if !self.in_flight().insert(key.clone()) {
-                continue;
+            {
+                let mut known = self.calls();
+                if known.finished.contains(&key) || !known.under_way.insert(key.clone()) {
+                    continue;
+                }
             }
             started += 1;
             let runner = self.clone();
@@ -165,7 +181,7 @@ impl Runner {
 
     /// Calls a function, then feeds its outcome back, unless the task was
     /// cancelled meanwhile (timed out, execution stopped).
-    async fn call_function(self, key: (String, String), request: TaskRequest) {
+    async fn call_function(self, key: CallKey, request: TaskRequest) {
         let input = lambda::call(&self.shared, &self.functions, &request).await;
         let (arn, task_id) = key.clone();
         let recorded = blocking(&self.shared, move |conn, shared| {
@@ -176,10 +192,17 @@ impl Runner {
             Ok(tx.commit()?)
         })
         .await;
+        let failed = recorded.is_err();
         if let Err(error) = recorded {
             tracing::error!(%error, execution = %key.0, "a function's outcome could not be recorded; it will be called again");
         }
-        self.in_flight().remove(&key);
+        {
+            let mut known = self.calls();
+            known.under_way.remove(&key);
+            if !failed {
+                known.finished.insert(key);
+            }
+        }
         self.shared.stepfunctions_ready.notify_one();
     }
 }
