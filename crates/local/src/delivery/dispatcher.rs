@@ -102,20 +102,50 @@ impl Dispatcher {
         }
     }
 
-    /// Makes one attempt for every delivery due now, side by side, and
-    /// returns how many were made.
+    /// Makes one attempt for every delivery due now and returns how many
+    /// were made. Deliveries to targets in the store are made together in
+    /// one transaction (a round of writes costs one commit, not one each);
+    /// the others are marked in flight in that transaction and called side
+    /// by side.
     pub async fn run_due(&self) -> rusqlite::Result<usize> {
         let mut made = 0;
         loop {
             let now = self.shared.clock.now_ms();
-            let limit = self.settings.concurrency;
-            let due = blocking(&self.shared, move |conn, _| store::claim_due(conn, now, limit)).await?;
-            if due.is_empty() {
+            let limit = self.settings.concurrency.max(1) * LOCAL_BATCH_FACTOR;
+            let settings = self.settings;
+            let remote_limit = self.settings.concurrency;
+            let taken = blocking(&self.shared, move |conn, shared| {
+                let mut tx = conn.transaction()?;
+                let due = store::select_due(&tx, now, limit)?;
+                let mut local = 0;
+                let mut remote = Vec::new();
+                for delivery in due {
+                    if local_targets::is_local(TargetKind::of(&delivery.target_arn)) {
+                        attempt_local(&mut tx, shared, &settings, &delivery)?;
+                        local += 1;
+                    } else if remote.len() < remote_limit {
+                        store::mark_in_flight(&tx, delivery.id)?;
+                        remote.push(delivery);
+                    }
+                }
+                tx.commit()?;
+                Ok((local, remote))
+            });
+            let (local, remote) = match taken.await {
+                Ok(taken) => taken,
+                Err(error) => {
+                    // One bad delivery must not hold the others up: make them
+                    // one by one, so the failing one is all that fails.
+                    tracing::warn!(%error, "a delivery round failed; making its deliveries one by one");
+                    return self.run_due_one_by_one(made).await;
+                }
+            };
+            if local == 0 && remote.is_empty() {
                 return Ok(made);
             }
-            made += due.len();
+            made += local + remote.len();
             let mut attempts = JoinSet::new();
-            for delivery in due {
+            for delivery in remote {
                 let dispatcher = self.clone();
                 attempts.spawn(async move { dispatcher.attempt(delivery).await });
             }
@@ -129,40 +159,29 @@ impl Dispatcher {
         }
     }
 
+    /// The fallback of a failed round: each due delivery in its own
+    /// transaction.
+    async fn run_due_one_by_one(&self, mut made: usize) -> rusqlite::Result<usize> {
+        let now = self.shared.clock.now_ms();
+        let limit = self.settings.concurrency.max(1);
+        let due = blocking(&self.shared, move |conn, _| store::claim_due(conn, now, limit)).await?;
+        for delivery in due {
+            made += 1;
+            if let Err(error) = self.attempt(delivery).await {
+                tracing::error!(%error, "recording a delivery attempt failed");
+            }
+        }
+        Ok(made)
+    }
+
     /// One attempt of one delivery, and its record.
     async fn attempt(&self, due: Due) -> rusqlite::Result<()> {
-        let kind_is_local = local_targets::is_local(TargetKind::of(&due.target_arn));
         let settings = self.settings;
-        if kind_is_local {
+        if local_targets::is_local(TargetKind::of(&due.target_arn)) {
             // Delivery and its record commit together.
             return blocking(&self.shared, move |conn, shared| {
                 let mut tx = conn.transaction()?;
-                if let Some(context) = load(&tx, shared, &due)? {
-                    let now = shared.clock.now_ms();
-                    write_log(
-                        &tx,
-                        shared,
-                        &context,
-                        &due,
-                        InvocationLog::new(shared, &due).attempt_start(due.attempts + 1, now),
-                    )?;
-                    let outcome = match &due.payload {
-                        Ok(payload) => {
-                            let savepoint = tx.savepoint()?;
-                            let kind = TargetKind::of(&due.target_arn);
-                            let outcome =
-                                local_targets::deliver(&savepoint, shared, &due, kind, payload, &context.event);
-                            if outcome == Outcome::Delivered {
-                                savepoint.commit()?;
-                            }
-                            outcome
-                        }
-                        Err(reason) => Outcome::Failed(unrenderable(reason)),
-                    };
-                    record(&tx, shared, &settings, &context, &due, outcome)?;
-                } else {
-                    store::finish(&tx, due.id)?;
-                }
+                attempt_local(&mut tx, shared, &settings, &due)?;
                 tx.commit()
             })
             .await;
@@ -246,6 +265,38 @@ impl Dispatcher {
 /// The failure of an input the transformer could not render: no retry helps.
 fn unrenderable(reason: &str) -> Failure {
     Failure::permanent("InvalidInput", format!("The input of the target could not be rendered: {reason}"))
+}
+
+/// How many more deliveries to targets in the store a round takes than it
+/// calls remote targets side by side: they cost no waiting, only writes.
+const LOCAL_BATCH_FACTOR: usize = 8;
+
+/// One attempt of a delivery to a target in the store, written in `tx`
+/// with its record; a failed delivery's writes are rolled back to a savepoint.
+fn attempt_local(
+    tx: &mut rusqlite::Transaction<'_>,
+    shared: &Shared,
+    settings: &DeliverySettings,
+    due: &Due,
+) -> rusqlite::Result<()> {
+    let Some(context) = load(tx, shared, due)? else {
+        return store::finish(tx, due.id);
+    };
+    let now = shared.clock.now_ms();
+    write_log(tx, shared, &context, due, InvocationLog::new(shared, due).attempt_start(due.attempts + 1, now))?;
+    let outcome = match &due.payload {
+        Ok(payload) => {
+            let savepoint = tx.savepoint()?;
+            let kind = TargetKind::of(&due.target_arn);
+            let outcome = local_targets::deliver(&savepoint, shared, due, kind, payload, &context.event);
+            if outcome == Outcome::Delivered {
+                savepoint.commit()?;
+            }
+            outcome
+        }
+        Err(reason) => Outcome::Failed(unrenderable(reason)),
+    };
+    record(tx, shared, settings, &context, due, outcome)
 }
 
 /// Runs store work on a blocking thread, holding the store's connection.

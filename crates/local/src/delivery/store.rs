@@ -20,8 +20,9 @@ pub struct NewDelivery<'a> {
     pub target_id: &'a str,
     /// The target's `Arn`.
     pub target_arn: &'a str,
-    /// What the target receives, or why it could not be rendered.
-    pub payload: Result<String, String>,
+    /// What the target receives, or why it could not be rendered; `Ok(None)`
+    /// when it receives the event as it is (not stored twice).
+    pub payload: Result<Option<String>, String>,
     /// When the bus received the event.
     pub ingested_ms: i64,
 }
@@ -60,7 +61,7 @@ pub struct Due {
 /// Schedules a delivery due at once.
 pub fn schedule(conn: &Connection, delivery: &NewDelivery<'_>) -> rusqlite::Result<()> {
     let (payload, render_error) = match &delivery.payload {
-        Ok(payload) => (Some(payload.as_str()), None),
+        Ok(payload) => (payload.as_deref(), None),
         Err(error) => (None, Some(error.as_str())),
     };
     conn.prepare_cached(
@@ -87,10 +88,27 @@ pub fn schedule(conn: &Connection, delivery: &NewDelivery<'_>) -> rusqlite::Resu
 /// Takes up to `limit` deliveries due at `now_ms`, oldest first, and marks
 /// them in flight.
 pub fn claim_due(conn: &Connection, now_ms: i64, limit: usize) -> rusqlite::Result<Vec<Due>> {
+    let due = select_due(conn, now_ms, limit)?;
+    for delivery in &due {
+        mark_in_flight(conn, delivery.id)?;
+    }
+    Ok(due)
+}
+
+/// Marks a delivery in flight: an attempt of it is under way outside the store.
+pub fn mark_in_flight(conn: &Connection, id: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE deliveries SET in_flight = 1 WHERE id = ?1")?.execute([id])?;
+    Ok(())
+}
+
+/// Up to `limit` deliveries due at `now_ms` and not in flight, oldest first.
+pub fn select_due(conn: &Connection, now_ms: i64, limit: usize) -> rusqlite::Result<Vec<Due>> {
     let mut select = conn.prepare_cached(
-        "SELECT id, invocation_id, event_seq, event_id, request_id, bus, rule, target_id, target_arn,
-                payload, render_error, ingested_ms, attempts, throttled
-         FROM deliveries WHERE in_flight = 0 AND due_ms <= ?1 ORDER BY due_ms, id LIMIT ?2",
+        "SELECT d.id, d.invocation_id, d.event_seq, d.event_id, d.request_id, d.bus, d.rule, d.target_id,
+                d.target_arn, COALESCE(d.payload, CASE WHEN d.render_error IS NULL THEN e.event_json END),
+                d.render_error, d.ingested_ms, d.attempts, d.throttled
+         FROM deliveries d LEFT JOIN events e ON e.seq = d.event_seq
+         WHERE d.in_flight = 0 AND d.due_ms <= ?1 ORDER BY d.due_ms, d.id LIMIT ?2",
     )?;
     let due: Vec<Due> = select
         .query_map(params![now_ms, limit as i64], |row| {
@@ -113,10 +131,6 @@ pub fn claim_due(conn: &Connection, now_ms: i64, limit: usize) -> rusqlite::Resu
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut mark = conn.prepare_cached("UPDATE deliveries SET in_flight = 1 WHERE id = ?1")?;
-    for delivery in &due {
-        mark.execute([delivery.id])?;
-    }
     Ok(due)
 }
 

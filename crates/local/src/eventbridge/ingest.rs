@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use choreoscope_pattern::transform::DeliveryContext;
+use choreoscope_pattern::transform::{DeliveryContext, TargetInput};
 use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
@@ -168,7 +168,12 @@ fn schedule_deliveries<'r>(
         let rule_arn = rule_arn(shared, bus, rule);
         let context = DeliveryContext { rule_arn: &rule_arn, rule_name: rule, ingestion_time: &ingestion_time };
         for target in targets {
-            let payload = target.input.render(event, &context).map_err(|error| error.reason);
+            // A target that gets the event as it is reads it from the events
+            // table: no need to write it twice.
+            let payload = match &target.input {
+                TargetInput::MatchedEvent => Ok(None),
+                input => input.render(event, &context).map(Some).map_err(|error| error.reason),
+            };
             deliveries::schedule(
                 conn,
                 &NewDelivery {
