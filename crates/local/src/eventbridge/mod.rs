@@ -77,6 +77,49 @@ fn page_limit(limit: Option<i64>, max: i64) -> Result<usize, AwsError> {
     }
 }
 
+/// Which rows a by-name List call asks for.
+struct NamePage<'a> {
+    /// `NamePrefix`.
+    prefix: Option<String>,
+    /// `NextToken`: the last name of the previous page.
+    after: Option<String>,
+    /// A column that must equal `filter`, when a filter is given.
+    filter_column: &'a str,
+    /// The filter's value (`ConnectionState`, `ConnectionArn`, …).
+    filter: Option<String>,
+    /// The page size.
+    limit: usize,
+}
+
+impl NamePage<'_> {
+    /// The page of `select` (`SELECT <columns> FROM <table>`), by name, and
+    /// whether more rows follow.
+    fn read<T>(
+        self,
+        conn: &rusqlite::Connection,
+        select: &str,
+        from_row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<(Vec<T>, bool)> {
+        let mut statement = conn.prepare(&format!(
+            "{select} WHERE substr(name, 1, length(?1)) = ?1 AND name > ?2 AND (?3 IS NULL OR {} = ?3)
+             ORDER BY name LIMIT ?4",
+            self.filter_column
+        ))?;
+        let rows = statement
+            .query_map(
+                rusqlite::params![
+                    self.prefix.unwrap_or_default(),
+                    self.after.unwrap_or_default(),
+                    self.filter,
+                    self.limit as i64 + 1
+                ],
+                from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(split_page(rows, self.limit))
+    }
+}
+
 /// Splits `limit + 1` fetched items into a page and whether more follow.
 fn split_page<T>(mut items: Vec<T>, limit: usize) -> (Vec<T>, bool) {
     let more = items.len() > limit;

@@ -1,12 +1,11 @@
 //! The five API destination operations.
 
-use rusqlite::params;
 use serde::Deserialize;
 
 use super::invoke::DEFAULT_RATE_LIMIT_PER_SECOND;
 use super::{COLUMNS, StoredDestination, endpoint, find, from_row, save};
 use crate::eventbridge::connections::{self, violations::Violations};
-use crate::eventbridge::{page_limit, split_page};
+use crate::eventbridge::{NamePage, page_limit};
 use crate::protocol::{AwsError, OpResult};
 use crate::shared::Shared;
 
@@ -253,23 +252,14 @@ pub(in crate::eventbridge) fn list(shared: &Shared, input: ListInput) -> OpResul
     }
     let limit = page_limit(input.limit, 100)?;
     let conn = shared.store.conn();
-    let mut statement = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM api_destinations
-         WHERE substr(name, 1, length(?1)) = ?1 AND name > ?2 AND (?3 IS NULL OR connection_arn = ?3)
-         ORDER BY name LIMIT ?4"
-    ))?;
-    let rows = statement
-        .query_map(
-            params![
-                input.name_prefix.unwrap_or_default(),
-                input.next_token.unwrap_or_default(),
-                input.connection_arn,
-                limit + 1
-            ],
-            from_row,
-        )?
-        .collect::<Result<Vec<_>, _>>()?;
-    let (page, more) = split_page(rows, limit);
+    let (page, more) = NamePage {
+        prefix: input.name_prefix,
+        after: input.next_token,
+        filter_column: "connection_arn",
+        filter: input.connection_arn,
+        limit,
+    }
+    .read(&conn, &format!("SELECT {COLUMNS} FROM api_destinations"), from_row)?;
     let mut destinations = Vec::with_capacity(page.len());
     for destination in &page {
         destinations.push(destination.to_json(shared, destination.state(&conn, shared)?));

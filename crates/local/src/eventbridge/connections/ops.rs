@@ -9,7 +9,7 @@ use super::checks::{check_complete, check_shape};
 use super::violations::Violations;
 use super::{COLUMNS, StoredConnection, authorize, connection_arn, find, from_row, no_such_connection, seal};
 use crate::clock::epoch_seconds;
-use crate::eventbridge::{page_limit, split_page};
+use crate::eventbridge::{NamePage, page_limit};
 use crate::protocol::{AwsError, OpResult};
 use crate::secrets::Vault;
 use crate::shared::Shared;
@@ -160,23 +160,14 @@ pub(in crate::eventbridge) fn list(shared: &Shared, input: ListInput) -> OpResul
     violations.finish()?;
     let limit = page_limit(input.limit, 100)?;
     let conn = shared.store.conn();
-    let mut statement = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM connections
-         WHERE substr(name, 1, length(?1)) = ?1 AND name > ?2 AND (?3 IS NULL OR state = ?3)
-         ORDER BY name LIMIT ?4"
-    ))?;
-    let rows = statement
-        .query_map(
-            params![
-                input.name_prefix.unwrap_or_default(),
-                input.next_token.unwrap_or_default(),
-                input.connection_state,
-                limit + 1
-            ],
-            from_row,
-        )?
-        .collect::<Result<Vec<_>, _>>()?;
-    let (page, more) = split_page(rows, limit);
+    let (page, more) = NamePage {
+        prefix: input.name_prefix,
+        after: input.next_token,
+        filter_column: "state",
+        filter: input.connection_state,
+        limit,
+    }
+    .read(&conn, &format!("SELECT {COLUMNS} FROM connections"), from_row)?;
     let mut json =
         serde_json::json!({ "Connections": page.iter().map(|c| c.summary_json(shared)).collect::<Vec<_>>() });
     if let Some(last) = page.last().filter(|_| more) {
