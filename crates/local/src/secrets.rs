@@ -15,10 +15,9 @@
 //! Each sealed value is bound to the resource it belongs to (its ARN is the
 //! associated data), so a sealed blob copied onto another row does not open.
 
-use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -64,6 +63,32 @@ pub struct Vault {
     cipher: XChaCha20Poly1305,
 }
 
+/// The vault of one local system, opened on first use (the key file is
+/// read once, not at every sealing or opening).
+#[derive(Default)]
+pub struct VaultCell(Mutex<Option<Arc<Vault>>>);
+
+impl VaultCell {
+    /// The vault of the folder holding `conn`'s database; an in-memory
+    /// database gets a key that dies with it.
+    pub fn open(&self, conn: &rusqlite::Connection) -> Result<Arc<Vault>, SecretsError> {
+        let mut cell = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(vault) = cell.as_ref() {
+            return Ok(vault.clone());
+        }
+        let folder = conn
+            .path()
+            .filter(|path| !path.is_empty())
+            .and_then(|path| Path::new(path).parent().map(Path::to_path_buf));
+        let vault = Arc::new(match folder {
+            Some(folder) => Vault::open(&folder)?,
+            None => Vault::ephemeral(),
+        });
+        *cell = Some(vault.clone());
+        Ok(vault)
+    }
+}
+
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Vault { .. }")
@@ -94,26 +119,6 @@ impl Vault {
 
     fn from_key(key: &[u8]) -> Option<Self> {
         (key.len() == KEY_LEN).then(|| Self { cipher: XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(key)) })
-    }
-
-    /// The vault of the folder holding `conn`'s database, shared by every
-    /// caller in the process (the key is read once per folder).
-    pub fn for_database(conn: &rusqlite::Connection) -> Result<Arc<Self>, SecretsError> {
-        static VAULTS: OnceLock<Mutex<HashMap<PathBuf, Arc<Vault>>>> = OnceLock::new();
-        let folder = conn
-            .path()
-            .filter(|path| !path.is_empty())
-            .and_then(|path| Path::new(path).parent().map(Path::to_path_buf))
-            .unwrap_or_default();
-        let vaults = VAULTS.get_or_init(Mutex::default);
-        let mut vaults = vaults.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(vault) = vaults.get(&folder) {
-            return Ok(vault.clone());
-        }
-        // An empty folder means an in-memory database: its secrets die with it.
-        let vault = Arc::new(if folder.as_os_str().is_empty() { Self::ephemeral() } else { Self::open(&folder)? });
-        vaults.insert(folder, vault.clone());
-        Ok(vault)
     }
 
     /// Seals `plaintext` for the resource `owner`: a random nonce followed

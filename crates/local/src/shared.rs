@@ -9,6 +9,8 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::eventbridge::archives::ArchiveRoutes;
 use crate::eventbridge::routing::Routes;
+use crate::secrets::VaultCell;
+use crate::sqs::QueueWaiters;
 use crate::stepfunctions::definitions::Definitions;
 use crate::store::Store;
 
@@ -27,6 +29,10 @@ pub struct Shared {
     pub routes: Arc<Routes>,
     /// The compiled archives of every bus.
     pub archives: Arc<ArchiveRoutes>,
+    /// The key that seals connection secrets, read on first use.
+    pub vault: Arc<VaultCell>,
+    /// The long polls waiting on each queue.
+    pub queue_waiters: Arc<QueueWaiters>,
     /// Raised when the system stops, so requests that wait (SQS long polls)
     /// answer at once instead of holding the shutdown up.
     pub shutdown: Arc<Shutdown>,
@@ -82,6 +88,8 @@ impl Shared {
             region: config.region.clone(),
             routes: Arc::new(Routes::default()),
             archives: Arc::new(ArchiveRoutes::default()),
+            vault: Arc::new(VaultCell::default()),
+            queue_waiters: Arc::new(QueueWaiters::default()),
             shutdown: Arc::new(Shutdown::default()),
             deliveries_ready: Arc::new(Notify::new()),
             replays_ready: Arc::new(Notify::new()),

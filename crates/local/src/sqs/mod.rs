@@ -49,6 +49,7 @@ use axum::response::Response;
 pub use error::{ErrorKind, SqsError};
 pub use message_attributes::{AttributeValue, MessageAttribute, MessageAttributes};
 pub use send::{EnqueueError, NewMessage, Sent, enqueue};
+pub use wake::QueueWaiters;
 use wire::{Caller, blocking, parse};
 
 use crate::shared::Shared;

@@ -21,7 +21,6 @@ pub(super) use ops::{create, delete, describe, list, update};
 use self::invoke::{Auth, Connection, Destination};
 use super::connections::{self, StoredConnection};
 use crate::clock::epoch_seconds;
-use crate::secrets::Vault;
 use crate::shared::Shared;
 
 /// An API destination as stored.
@@ -130,7 +129,7 @@ pub fn load(
         tracing::error!(%error, connection = %connection.name, "cannot open a connection's credentials");
         rusqlite::Error::FromSqlConversionFailure(7, Type::Blob, Box::new(error))
     };
-    let vault = Vault::for_database(conn).map_err(sealed_failure)?;
+    let vault = shared.vault.open(conn).map_err(sealed_failure)?;
     let (auth, invocation) = match connection.credentials(shared, &vault).map_err(sealed_failure)? {
         Some(credentials) => credentials.resolve(&connection.authorization_type),
         None => (Auth::None, Default::default()),

@@ -176,9 +176,9 @@ pub fn find_by_arn(
 }
 
 /// Seals `auth` for the connection `arn` with the vault of the database.
-fn seal(conn: &rusqlite::Connection, arn: &str, auth: &AuthParameters) -> Result<Vec<u8>, AwsError> {
+fn seal(shared: &Shared, conn: &rusqlite::Connection, arn: &str, auth: &AuthParameters) -> Result<Vec<u8>, AwsError> {
     let plain = serde_json::to_vec(auth).map_err(|error| AwsError::internal(error.to_string()))?;
-    Ok(Vault::for_database(conn)?.seal(arn, &plain)?)
+    Ok(shared.vault.open(conn)?.seal(arn, &plain)?)
 }
 
 /// Records the end of an OAuth authorization of the connection `name` as it

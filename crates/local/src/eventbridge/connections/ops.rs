@@ -11,7 +11,6 @@ use super::{COLUMNS, StoredConnection, authorize, connection_arn, find, from_row
 use crate::clock::epoch_seconds;
 use crate::eventbridge::{NamePage, page_limit};
 use crate::protocol::{AwsError, OpResult};
-use crate::secrets::Vault;
 use crate::shared::Shared;
 
 /// Every state a connection can be in, in AWS's order.
@@ -100,7 +99,7 @@ pub(in crate::eventbridge) fn create(shared: &Shared, input: CreateInput) -> OpR
             kind,
             state,
             auth.public().to_string(),
-            seal(&conn, &arn, &auth)?,
+            seal(shared, &conn, &arn, &auth)?,
             new_secret_id(),
             now
         ],
@@ -208,14 +207,14 @@ pub(in crate::eventbridge) fn update(shared: &Shared, input: UpdateInput) -> OpR
     if reauthorize {
         // Omitted credentials stay as they were, but only within the same type.
         let stored = if kind == connection.authorization_type {
-            connection.credentials(shared, &*Vault::for_database(&conn)?)?.unwrap_or_default()
+            connection.credentials(shared, &*shared.vault.open(&conn)?)?.unwrap_or_default()
         } else {
             AuthParameters::default()
         };
         let merged = stored.merged(input.auth_parameters.unwrap_or_default());
         check_complete(&kind, &merged, "update")?;
         connection.auth_public = merged.public().to_string();
-        connection.auth_sealed = Some(seal(&conn, &arn, &merged)?);
+        connection.auth_sealed = Some(seal(shared, &conn, &arn, &merged)?);
         connection.secret_id = connection.secret_id.or_else(|| Some(new_secret_id()));
         connection.state = initial_state(&kind).to_owned();
         connection.state_reason = None;

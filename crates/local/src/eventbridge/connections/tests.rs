@@ -19,7 +19,7 @@ fn describe(shared: &Shared, name: &str) -> Value {
 fn credentials(shared: &Shared, name: &str) -> Value {
     let conn = shared.store.conn();
     let connection = find(&conn, name).expect("read").expect("exists");
-    let vault = Vault::for_database(&conn).expect("vault");
+    let vault = shared.vault.open(&conn).expect("vault");
     connection
         .credentials(shared, &vault)
         .expect("opens")
