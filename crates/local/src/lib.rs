@@ -30,6 +30,8 @@ mod shared;
 pub mod sqs;
 pub mod stepfunctions;
 pub mod store;
+#[cfg(test)]
+mod test_support;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;

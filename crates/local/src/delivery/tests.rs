@@ -9,12 +9,10 @@ use serde_json::{Value, json};
 
 use super::{DeliverySettings, Dispatcher};
 use crate::clock::ManualClock;
-use crate::config::Config;
 use crate::functions::{FunctionError, Functions};
 use crate::shared::Shared;
-use crate::store::Store;
+use crate::test_support::{START_MS, open};
 
-const START_MS: i64 = 1_795_000_000_000;
 const ACCOUNT: &str = "123456789012";
 
 struct System {
@@ -106,14 +104,6 @@ impl System {
             .filter(|record| record["event_id"] == event_id)
             .collect()
     }
-}
-
-fn open(dir: &std::path::Path, clock: &Arc<ManualClock>) -> Arc<Shared> {
-    let mut config = Config::new(dir);
-    config.clock = clock.clone();
-    let shared = Shared::new(&config, Arc::new(Store::open(dir).expect("store")));
-    crate::eventbridge::buses::ensure_default(&shared).expect("default bus");
-    Arc::new(shared)
 }
 
 fn attribute(attributes: &Value, name: &str) -> String {

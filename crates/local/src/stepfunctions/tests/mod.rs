@@ -13,13 +13,11 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use crate::clock::ManualClock;
-use crate::config::Config;
 use crate::functions::Functions;
 use crate::protocol::AwsError;
 use crate::shared::Shared;
-use crate::store::Store;
+use crate::test_support::{START_MS, open};
 
-const START_MS: i64 = 1_795_000_000_000;
 const ROLE: &str = "arn:aws:iam::123456789012:role/sfn";
 
 struct System {
@@ -113,14 +111,6 @@ impl System {
         crate::eventbridge::handle(&self.shared, operation, input.to_string().as_bytes(), "req-1")
             .unwrap_or_else(|error| panic!("{operation}: {error:?}"))
     }
-}
-
-fn open(dir: &std::path::Path, clock: &Arc<ManualClock>) -> Arc<Shared> {
-    let mut config = Config::new(dir);
-    config.clock = clock.clone();
-    let shared = Shared::new(&config, Arc::new(Store::open(dir).expect("store")));
-    crate::eventbridge::buses::ensure_default(&shared).expect("default bus");
-    Arc::new(shared)
 }
 
 /// A task that sends its token through SQS and waits for it.
