@@ -420,8 +420,8 @@ fn record(
     ));
     if let Some(dlq_arn) = policy::dead_letter_arn(&context.target) {
         let message = dlq::message(shared, due, context.event.to_string(), &given_up);
-        match dlq::send(conn, shared, dlq_arn, &message) {
-            Ok(()) => {
+        match crate::sqs::enqueue(conn, shared, dlq_arn, &message) {
+            Ok(_) => {
                 records.push(log.record("INVOCATION_DLQ", Level::Error, json!({ "dead_letter_arn": dlq_arn }), None))
             }
             Err(error) => {

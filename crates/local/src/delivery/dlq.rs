@@ -1,13 +1,11 @@
 //! Dead letters: an event whose delivery failed for good goes to the
 //! target's dead-letter queue, with the attributes EventBridge adds.
 
-use rusqlite::Connection;
-
 use super::outcome::Failure;
 use super::store::Due;
 use crate::eventbridge::names::rule_arn;
 use crate::shared::Shared;
-use crate::sqs::{self, EnqueueError, MessageAttribute, NewMessage};
+use crate::sqs::{MessageAttribute, NewMessage};
 
 /// Why an event was given up.
 #[derive(Debug, Clone)]
@@ -34,11 +32,6 @@ pub fn message(shared: &Shared, due: &Due, event_json: String, given_up: &GivenU
         message = message.with_attribute("EXHAUSTED_RETRY_CONDITION", MessageAttribute::string(condition));
     }
     message
-}
-
-/// Puts the message on the queue `dlq_arn`, in the caller's transaction.
-pub fn send(conn: &Connection, shared: &Shared, dlq_arn: &str, message: &NewMessage) -> Result<(), EnqueueError> {
-    sqs::enqueue(conn, shared, dlq_arn, message).map(|_| ())
 }
 
 /// SQS attribute values are text of limited size; a long error message is
