@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+mod api;
 pub mod clock;
 pub mod config;
 pub mod delivery;
@@ -36,6 +37,8 @@ mod test_support;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
+pub use api::{Api, ApiError};
+use axum::Router;
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 pub use config::Config;
@@ -79,30 +82,25 @@ pub struct LocalSystem {
 impl LocalSystem {
     /// Opens the store and starts serving on `127.0.0.1`.
     pub async fn start(config: Config) -> Result<Self, StartError> {
+        Ok(Self::prepare(config).await?.start(Router::new()))
+    }
+
+    /// Opens the store and binds the port, but runs nothing yet: register
+    /// functions and build extra routes with the [`PreparedSystem`], then
+    /// [`PreparedSystem::start`] it. Deliveries left pending by an earlier
+    /// run wait until then, so they find their functions registered.
+    pub async fn prepare(config: Config) -> Result<PreparedSystem, StartError> {
         let shared = open_shared(&config)?;
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
             .await
             .map_err(|source| StartError::Bind { port: config.port, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { port: config.port, source })?;
-        let functions = Functions::default();
-        let engines = vec![
-            tokio::spawn(delivery::Dispatcher::new(shared.clone(), functions.clone(), config.delivery).run()),
-            tokio::spawn(eventbridge::scheduler::run(shared.clone())),
-            tokio::spawn(eventbridge::replays::run(shared.clone())),
-            tokio::spawn(stepfunctions::run(shared.clone(), functions.clone())),
-        ];
-        let (stop, stopped) = oneshot::channel::<()>();
-        let app = server::router(shared.clone());
-        let server = tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
-                let _ = stopped.await;
-            });
-            if let Err(error) = serve.await {
-                tracing::error!(%error, "local system server stopped");
-            }
-        });
-        tracing::info!(%addr, data_dir = %config.data_dir.display(), "local system listening");
-        Ok(Self { addr, shared, functions, stop, server, engines })
+        Ok(PreparedSystem { config, shared, listener, addr, functions: Functions::default() })
+    }
+
+    /// In-process access to the AWS JSON API of this system.
+    pub fn api(&self) -> Api {
+        Api::new(self.shared.clone())
     }
 
     /// The address it listens on.
@@ -130,6 +128,62 @@ impl LocalSystem {
         for engine in self.engines {
             let _ = engine.await;
         }
+    }
+}
+
+/// A local system with its store open and its port bound, not yet serving;
+/// see [`LocalSystem::prepare`].
+pub struct PreparedSystem {
+    config: Config,
+    shared: Arc<Shared>,
+    listener: tokio::net::TcpListener,
+    addr: SocketAddr,
+    functions: Functions,
+}
+
+impl PreparedSystem {
+    /// `http://127.0.0.1:<port>`, as it will be served.
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The functions host, to register handlers before anything is delivered.
+    pub fn functions(&self) -> &Functions {
+        &self.functions
+    }
+
+    /// In-process access to the AWS JSON API; usable before and after start.
+    pub fn api(&self) -> Api {
+        Api::new(self.shared.clone())
+    }
+
+    /// The folder holding the store: extensions keep their own files beside it.
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.config.data_dir
+    }
+
+    /// Starts the engines and serves the AWS API at `/`, plus `routes`
+    /// (an extension's own HTTP endpoints, such as the demo's `/graphql`).
+    pub fn start(self, routes: Router) -> LocalSystem {
+        let Self { config, shared, listener, addr, functions } = self;
+        let engines = vec![
+            tokio::spawn(delivery::Dispatcher::new(shared.clone(), functions.clone(), config.delivery).run()),
+            tokio::spawn(eventbridge::scheduler::run(shared.clone())),
+            tokio::spawn(eventbridge::replays::run(shared.clone())),
+            tokio::spawn(stepfunctions::run(shared.clone(), functions.clone())),
+        ];
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = server::router(shared.clone()).merge(routes);
+        let server = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(error) = serve.await {
+                tracing::error!(%error, "local system server stopped");
+            }
+        });
+        tracing::info!(%addr, data_dir = %config.data_dir.display(), "local system listening");
+        LocalSystem { addr, shared, functions, stop, server, engines }
     }
 }
 
