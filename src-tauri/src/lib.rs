@@ -21,7 +21,7 @@ pub fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "choreoscope_app=info,choreoscope_local=info".into()),
+                .unwrap_or_else(|_| "choreoscope_app=info,choreoscope_local=info,choreoscope_demo=info".into()),
         )
         .init();
     let options = Options::parse();
@@ -49,7 +49,7 @@ pub fn run() -> anyhow::Result<()> {
         .context("the app window could not run")
 }
 
-async fn connect(options: &Options) -> anyhow::Result<(Option<choreoscope_local::LocalSystem>, AppState)> {
+async fn connect(options: &Options) -> anyhow::Result<(Option<local_mode::Local>, AppState)> {
     if options.wants_aws() {
         let observer = Observer::connect(Connection::Aws {
             profile: options.profile.clone(),
@@ -59,6 +59,7 @@ async fn connect(options: &Options) -> anyhow::Result<(Option<choreoscope_local:
         .await;
         return Ok((None, AppState { observer, sample_bus: "default".into() }));
     }
-    let (system, observer) = local_mode::start(options).await?;
-    Ok((Some(system), AppState { observer, sample_bus: "orders".into() }))
+    let (local, observer) = local_mode::start(options).await?;
+    let sample_bus = local.sample_bus().to_owned();
+    Ok((Some(local), AppState { observer, sample_bus }))
 }

@@ -31,6 +31,13 @@ pub struct Options {
     /// Local mode: loopback port of the local system (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// Local mode: run the local system with a small sample topology
+    /// instead of the food-delivery demo.
+    #[arg(long)]
+    pub no_demo: bool,
+    /// Local mode: orders per second the demo's traffic generator places.
+    #[arg(long, default_value_t = 0.0)]
+    pub orders_per_sec: f64,
 }
 
 impl Options {

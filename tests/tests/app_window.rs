@@ -67,7 +67,7 @@ async fn the_window_shows_the_sample_graph_and_put_events() {
     let capabilities = json!({
         "tauri:options": {
             "application": app,
-            "args": ["--data-dir", data.path()],
+            "args": ["--no-demo", "--data-dir", data.path()],
         }
     });
     let client = ClientBuilder::native()
