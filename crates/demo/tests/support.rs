@@ -91,3 +91,89 @@ where
 pub fn delivered(order: &Order) -> bool {
     order.status == OrderStatus::Delivered
 }
+
+/// A graphql-transport-ws subscription to `orderUpdated(id)`: the statuses
+/// it delivers, in order, until the order's final status.
+pub async fn watch_order(demo: &Demo, id: &str) -> tokio::task::JoinHandle<Vec<String>> {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let url = format!("{}/graphql/ws", demo.system().endpoint_url().replace("http://", "ws://"));
+    let mut request = url.into_client_request().expect("a WebSocket request");
+    request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().expect("header"));
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("WebSocket connects");
+    let send = |value: Value| Message::Text(value.to_string().into());
+    socket.send(send(json!({"type": "connection_init"}))).await.expect("init");
+    loop {
+        let Some(Ok(Message::Text(text))) = socket.next().await else { panic!("no connection_ack") };
+        if serde_json::from_str::<Value>(&text).expect("JSON")["type"] == "connection_ack" {
+            break;
+        }
+    }
+    let subscribe = json!({"id": "1", "type": "subscribe", "payload": {
+        "query": "subscription($id: ID!) { orderUpdated(id: $id) { status } }",
+        "variables": {"id": id},
+    }});
+    socket.send(send(subscribe)).await.expect("subscribe");
+    tokio::spawn(async move {
+        let mut statuses = Vec::new();
+        while let Some(Ok(message)) = socket.next().await {
+            let Message::Text(text) = message else { continue };
+            let message: Value = serde_json::from_str(&text).expect("JSON");
+            match message["type"].as_str() {
+                Some("next") => statuses.push(
+                    message["payload"]["data"]["orderUpdated"]["status"].as_str().unwrap_or_default().to_owned(),
+                ),
+                Some("complete") | Some("error") => break,
+                _ => {}
+            }
+        }
+        statuses
+    })
+}
+
+/// Creates a queue and a rule on the internal bus that copies `detail_type` events into it.
+pub async fn capture(demo: &Demo, detail_type: &str, queue: &str) -> String {
+    let api = demo.system().api();
+    let created = api.call("AmazonSQS.CreateQueue", json!({"QueueName": queue})).await.expect("queue");
+    let url = created["QueueUrl"].as_str().expect("url").to_owned();
+    let pattern = json!({"detail-type": [detail_type]}).to_string();
+    api.call("AWSEvents.PutRule", json!({"Name": queue, "EventBusName": "food-delivery", "EventPattern": pattern}))
+        .await
+        .expect("rule");
+    let arn = format!("arn:aws:sqs:us-east-1:123456789012:{queue}");
+    api.call(
+        "AWSEvents.PutTargets",
+        json!({"Rule": queue, "EventBusName": "food-delivery", "Targets": [{"Id": "q", "Arn": arn}]}),
+    )
+    .await
+    .expect("target");
+    url
+}
+
+/// Every message body in a queue (received and deleted).
+pub async fn drain(demo: &Demo, queue_url: &str) -> Vec<Value> {
+    let api = demo.system().api();
+    let mut bodies = Vec::new();
+    loop {
+        let received = api
+            .call(
+                "AmazonSQS.ReceiveMessage",
+                json!({"QueueUrl": queue_url, "MaxNumberOfMessages": 10, "MessageAttributeNames": ["All"]}),
+            )
+            .await
+            .expect("receive");
+        let messages = received["Messages"].as_array().cloned().unwrap_or_default();
+        if messages.is_empty() {
+            return bodies;
+        }
+        for message in messages {
+            let handle = message["ReceiptHandle"].clone();
+            api.call("AmazonSQS.DeleteMessage", json!({"QueueUrl": queue_url, "ReceiptHandle": handle}))
+                .await
+                .expect("delete");
+            bodies.push(message);
+        }
+    }
+}
