@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::cidr::Cidr;
 use crate::error::PatternError;
-use crate::value::{Leaf, Scalar, fold_case};
+use crate::value::{Leaf, Scalar, folded_ends_with, folded_eq, folded_starts_with};
 use crate::wildcard::Wildcard;
 
 /// A parsed and validated event pattern.
@@ -199,9 +199,9 @@ impl Condition {
             Self::Exact(scalar) => scalar.equals(leaf),
             Self::Prefix(prefix) => text.is_some_and(|t| t.starts_with(prefix.as_str())),
             Self::Suffix(suffix) => text.is_some_and(|t| t.ends_with(suffix.as_str())),
-            Self::PrefixIgnoreCase(prefix) => text.is_some_and(|t| fold_case(t).starts_with(prefix.as_str())),
-            Self::SuffixIgnoreCase(suffix) => text.is_some_and(|t| fold_case(t).ends_with(suffix.as_str())),
-            Self::EqualsIgnoreCase(folded) => text.is_some_and(|t| fold_case(t) == *folded),
+            Self::PrefixIgnoreCase(prefix) => text.is_some_and(|t| folded_starts_with(t, prefix)),
+            Self::SuffixIgnoreCase(suffix) => text.is_some_and(|t| folded_ends_with(t, suffix)),
+            Self::EqualsIgnoreCase(folded) => text.is_some_and(|t| folded_eq(t, folded)),
             Self::Wildcard(wildcard) => text.is_some_and(|t| wildcard.matches(t)),
             Self::Numeric(range) => matches!(leaf, Leaf::Num(x) if range.contains(*x)),
             Self::Exists(present) => *present,
@@ -216,7 +216,7 @@ impl Condition {
                 AnythingBut::Suffixes(suffixes) => {
                     !text.is_some_and(|t| suffixes.iter().any(|s| t.ends_with(s.as_str())))
                 }
-                AnythingBut::IgnoreCase(values) => !text.is_some_and(|t| values.contains(&fold_case(t))),
+                AnythingBut::IgnoreCase(values) => !text.is_some_and(|t| values.iter().any(|v| folded_eq(t, v))),
                 AnythingBut::Wildcards(wildcards) => !text.is_some_and(|t| wildcards.iter().any(|w| w.matches(t))),
             },
         }

@@ -9,7 +9,7 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use crate::value::Leaf;
+use crate::value::{Leaf, pack};
 
 /// Index of a path some rule tests.
 pub(crate) type PathId = u32;
@@ -23,8 +23,52 @@ pub(crate) struct PathTrie {
 
 #[derive(Debug, Clone, Default)]
 struct TrieNode {
-    children: HashMap<Box<str>, u32>,
+    children: Children,
     path: Option<PathId>,
+}
+
+/// Up to this many field names are found by comparing each in turn, which
+/// beats hashing for the few names most objects have.
+const LINEAR_CHILDREN: usize = 16;
+
+/// The children of a trie node by field name.
+#[derive(Debug, Clone, Default)]
+struct Children {
+    /// (name, its length and first 8 bytes packed, child): the packed form
+    /// settles most comparisons, and all of names up to 8 bytes.
+    list: Vec<(Box<str>, (usize, u64), u32)>,
+    /// Built once there are more than [`LINEAR_CHILDREN`].
+    map: Option<HashMap<Box<str>, u32>>,
+}
+
+/// A name's length and first 8 bytes.
+fn packed(name: &str) -> (usize, u64) {
+    let bytes = name.as_bytes();
+    (bytes.len(), pack(&bytes[..bytes.len().min(8)]))
+}
+
+impl Children {
+    fn get(&self, name: &str) -> Option<u32> {
+        if let Some(map) = &self.map {
+            return map.get(name).copied();
+        }
+        let key = packed(name);
+        self.list
+            .iter()
+            .find(|(n, k, _)| *k == key && (key.0 <= 8 || n.as_bytes()[8..] == name.as_bytes()[8..]))
+            .map(|(_, _, child)| *child)
+    }
+
+    fn insert(&mut self, name: &str, child: u32) {
+        self.list.push((name.into(), packed(name), child));
+        if self.list.len() > LINEAR_CHILDREN {
+            self.map = Some(self.list.iter().map(|(n, _, child)| (n.clone(), *child)).collect());
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
 }
 
 impl PathTrie {
@@ -36,11 +80,11 @@ impl PathTrie {
         let mut node = 0usize;
         for name in path.split('.') {
             node = match self.nodes[node].children.get(name) {
-                Some(child) => *child as usize,
+                Some(child) => child as usize,
                 None => {
                     let child = self.nodes.len();
                     self.nodes.push(TrieNode::default());
-                    self.nodes[node].children.insert(name.into(), child as u32);
+                    self.nodes[node].children.insert(name, child as u32);
                     child
                 }
             };
@@ -60,11 +104,12 @@ impl PathTrie {
     /// own: EventBridge joins field names with dots, so `{"a.b": 1}` and
     /// `{"a": {"b": 1}}` are the same field.
     fn child(&self, node: u32, name: &str) -> Option<u32> {
-        let step = |node: u32, name: &str| self.nodes.get(node as usize).and_then(|n| n.children.get(name)).copied();
-        if !name.contains('.') {
-            return step(node, name);
+        let step = |node: u32, name: &str| self.nodes.get(node as usize).and_then(|n| n.children.get(name));
+        // Names in the trie have no dots, so a dotted name never hits directly.
+        match step(node, name) {
+            None if name.contains('.') => name.split('.').try_fold(node, step),
+            found => found,
         }
-        name.split('.').try_fold(node, step)
     }
 
     fn path(&self, node: u32) -> Option<PathId> {
@@ -81,23 +126,49 @@ impl PathTrie {
 pub(crate) struct EventLeaf<'e> {
     pub(crate) path: PathId,
     pub(crate) value: Leaf<'e>,
-    /// Range in [`Flattened::trail`] of the (array, element) pairs the leaf sits in.
-    trail: (u32, u32),
+    /// The array element the leaf sits in most deeply (see [`Frame`]).
+    frame: FrameId,
 }
+
+/// An array element an event value sits in, and the one that element sits
+/// in: leaves share their chain of elements instead of each copying it.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    array: u32,
+    element: u32,
+    parent: FrameId,
+}
+
+/// Index in [`Flattened::frames`] plus one; `0` is outside any array.
+type FrameId = u32;
 
 /// The tested leaves of one event.
 #[derive(Debug, Default)]
 pub(crate) struct Flattened<'e> {
     pub(crate) leaves: Vec<EventLeaf<'e>>,
-    trail: Vec<(u32, u32)>,
+    frames: Vec<Frame>,
     arrays: u32,
+    /// Whether some leaf sits in an array.
+    in_arrays: bool,
+}
+
+impl Flattened<'_> {
+    /// Empties it for the next event, keeping its buffers (the leaves' too:
+    /// collecting an emptied vector into one of the same layout reuses it).
+    pub(crate) fn recycle(self) -> Flattened<'static> {
+        let Self { mut leaves, mut frames, .. } = self;
+        leaves.clear();
+        frames.clear();
+        let leaves = leaves.into_iter().map(|_| unreachable!("the leaves were cleared")).collect();
+        Flattened { leaves, frames, arrays: 0, in_arrays: false }
+    }
 }
 
 impl<'e> Flattened<'e> {
     /// Whether any leaf sits in an array (only then can fields of one rule be
     /// drawn from different elements).
     pub(crate) fn has_arrays(&self) -> bool {
-        !self.trail.is_empty()
+        self.in_arrays
     }
 
     /// The leaves at one path.
@@ -105,40 +176,52 @@ impl<'e> Flattened<'e> {
         self.leaves.iter().enumerate().filter(move |(_, leaf)| leaf.path == path).map(|(index, _)| index)
     }
 
+    /// The array elements a frame and those around it stand for.
+    fn chain(&self, mut frame: FrameId) -> impl Iterator<Item = &Frame> {
+        std::iter::from_fn(move || {
+            let current = self.frames.get(frame.checked_sub(1)? as usize)?;
+            frame = current.parent;
+            Some(current)
+        })
+    }
+
     /// Whether two leaves can be used together: they never sit in different
     /// elements of the same array.
     pub(crate) fn compatible(&self, a: usize, b: usize) -> bool {
-        let trail = |leaf: &EventLeaf<'_>| &self.trail[leaf.trail.0 as usize..leaf.trail.1 as usize];
-        let (a, b) = (trail(&self.leaves[a]), trail(&self.leaves[b]));
-        a.iter().all(|(array, element)| b.iter().all(|(other, index)| other != array || index == element))
+        let (a, b) = (self.leaves[a].frame, self.leaves[b].frame);
+        self.chain(a).all(|x| self.chain(b).all(|y| y.array != x.array || y.element == x.element))
     }
 
-    fn push(&mut self, path: PathId, value: Leaf<'e>, stack: &[(u32, u32)]) {
-        let start = self.trail.len() as u32;
-        self.trail.extend_from_slice(stack);
-        self.leaves.push(EventLeaf { path, value, trail: (start, self.trail.len() as u32) });
+    fn push(&mut self, path: PathId, value: Leaf<'e>, frame: FrameId) {
+        self.in_arrays |= frame != 0;
+        self.leaves.push(EventLeaf { path, value, frame });
     }
 
-    /// Flattens an event given as a JSON value.
-    pub(crate) fn from_value(trie: &PathTrie, event: &'e Value) -> Self {
-        let mut flat = Self::default();
-        let mut stack = Vec::new();
+    /// A new frame: element `element` of `array`, inside `parent`.
+    fn enter(&mut self, array: u32, element: u32, parent: FrameId) -> FrameId {
+        self.frames.push(Frame { array, element, parent });
+        self.frames.len() as FrameId
+    }
+
+    /// Flattens an event given as a JSON value, into `buffers` (from [`Self::recycle`]).
+    pub(crate) fn from_value(trie: &PathTrie, event: &'e Value, buffers: Flattened<'static>) -> Self {
+        let mut flat: Self = buffers;
         if let Value::Object(map) = event {
             for (name, value) in map {
                 if let Some(child) = trie.child(0, name) {
-                    flat.visit_value(trie, child, value, &mut stack);
+                    flat.visit_value(trie, child, value, 0);
                 }
             }
         }
         flat
     }
 
-    fn visit_value(&mut self, trie: &PathTrie, node: u32, value: &'e Value, stack: &mut Vec<(u32, u32)>) {
+    fn visit_value(&mut self, trie: &PathTrie, node: u32, value: &'e Value, frame: FrameId) {
         let leaf = match value {
             Value::Object(map) => {
                 for (name, value) in map {
                     if let Some(child) = trie.child(node, name) {
-                        self.visit_value(trie, child, value, stack);
+                        self.visit_value(trie, child, value, frame);
                     }
                 }
                 return;
@@ -146,9 +229,8 @@ impl<'e> Flattened<'e> {
             Value::Array(items) => {
                 let array = self.next_array();
                 for (index, item) in items.iter().enumerate() {
-                    stack.push((array, index as u32));
-                    self.visit_value(trie, node, item, stack);
-                    stack.pop();
+                    let element = self.enter(array, index as u32, frame);
+                    self.visit_value(trie, node, item, element);
                 }
                 return;
             }
@@ -158,7 +240,7 @@ impl<'e> Flattened<'e> {
             Value::Null => Leaf::Null,
         };
         if let Some(path) = trie.path(node) {
-            self.push(path, leaf, stack);
+            self.push(path, leaf, frame);
         }
     }
 
@@ -167,12 +249,16 @@ impl<'e> Flattened<'e> {
         self.arrays
     }
 
-    /// Flattens an event given as JSON text, reading only what rules test.
-    pub(crate) fn from_json(trie: &PathTrie, text: &'e str) -> Result<Self, serde_json::Error> {
-        let mut flat = Self::default();
-        let mut stack = Vec::new();
+    /// Flattens an event given as JSON text, reading only what rules test,
+    /// into `buffers` (from [`Self::recycle`]).
+    pub(crate) fn from_json(
+        trie: &PathTrie,
+        text: &'e str,
+        buffers: Flattened<'static>,
+    ) -> Result<Self, serde_json::Error> {
+        let mut flat: Self = buffers;
         let mut deserializer = serde_json::Deserializer::from_str(text);
-        Node { trie, node: 0, flat: &mut flat, stack: &mut stack, top: true }.deserialize(&mut deserializer)?;
+        Node { trie, node: 0, flat: &mut flat, frame: 0, top: true }.deserialize(&mut deserializer)?;
         deserializer.end()?;
         Ok(flat)
     }
@@ -183,7 +269,7 @@ struct Node<'t, 'f, 'e> {
     trie: &'t PathTrie,
     node: u32,
     flat: &'f mut Flattened<'e>,
-    stack: &'f mut Vec<(u32, u32)>,
+    frame: FrameId,
     /// The event itself: only an object is an event.
     top: bool,
 }
@@ -201,7 +287,7 @@ impl<'de> Node<'_, '_, 'de> {
         if !self.top
             && let Some(path) = self.trie.path(self.node)
         {
-            self.flat.push(path, value, self.stack);
+            self.flat.push(path, value, self.frame);
         }
         Ok(())
     }
@@ -247,16 +333,14 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let Node { trie, node, flat, stack, .. } = self;
+        let Node { trie, node, flat, frame, .. } = self;
         if !trie.has_children(node) {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(());
         }
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match trie.child(node, &key) {
-                Some(child) => {
-                    map.next_value_seed(Node { trie, node: child, flat: &mut *flat, stack: &mut *stack, top: false })?
-                }
+        while let Some(found) = map.next_key_seed(ChildOf { trie, node })? {
+            match found {
+                Some(child) => map.next_value_seed(Node { trie, node: child, flat: &mut *flat, frame, top: false })?,
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -266,7 +350,7 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let Node { trie, node, flat, stack, top } = self;
+        let Node { trie, node, flat, frame, top } = self;
         if top || (trie.path(node).is_none() && !trie.has_children(node)) {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
             return Ok(());
@@ -274,15 +358,42 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
         let array = flat.next_array();
         let mut index = 0;
         loop {
-            stack.push((array, index));
-            let seed = Node { trie, node, flat: &mut *flat, stack: &mut *stack, top: false };
-            let more = seq.next_element_seed(seed)?;
-            stack.pop();
-            if more.is_none() {
+            let element = flat.enter(array, index, frame);
+            let seed = Node { trie, node, flat: &mut *flat, frame: element, top: false };
+            if seq.next_element_seed(seed)?.is_none() {
+                // There was no such element: drop its frame.
+                flat.frames.pop();
                 return Ok(());
             }
             index += 1;
         }
+    }
+}
+
+/// Reads a field name and finds the trie node it leads to, without copying
+/// the name (`Cow<str>` would: serde only borrows it when told to).
+struct ChildOf<'t> {
+    trie: &'t PathTrie,
+    node: u32,
+}
+
+impl<'de> DeserializeSeed<'de> for ChildOf<'_> {
+    type Value = Option<u32>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<u32>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for ChildOf<'_> {
+    type Value = Option<u32>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E>(self, name: &str) -> Result<Option<u32>, E> {
+        Ok(self.trie.child(self.node, name))
     }
 }
 
@@ -309,8 +420,8 @@ mod tests {
     fn text_and_value_flatten_alike_and_skip_untested_paths() {
         let trie = trie(&["source", "detail.items.sku", "detail.items.n", "detail.flag", "detail.none"]);
         let value: Value = serde_json::from_str(EVENT).expect("JSON");
-        let from_text = Flattened::from_json(&trie, EVENT).expect("valid");
-        let from_value = Flattened::from_value(&trie, &value);
+        let from_text = Flattened::from_json(&trie, EVENT, Flattened::default()).expect("valid");
+        let from_value = Flattened::from_value(&trie, &value, Flattened::default());
         assert_eq!(leaves(&from_text), leaves(&from_value));
         assert_eq!(from_text.leaves.len(), 7);
         assert_eq!(from_text.leaves[3].value, Leaf::Str("bé".into()));
@@ -319,7 +430,7 @@ mod tests {
     #[test]
     fn leaves_of_different_array_elements_are_incompatible() {
         let trie = trie(&["detail.items.sku", "detail.items.n", "source"]);
-        let flat = Flattened::from_json(&trie, EVENT).expect("valid");
+        let flat = Flattened::from_json(&trie, EVENT, Flattened::default()).expect("valid");
         // source, sku a, n 1, sku b, n 2.5
         let index = |value: Leaf<'_>| flat.leaves.iter().position(|l| l.value == value).expect("leaf");
         let (a, one, b) = (index(Leaf::Str("a".into())), index(Leaf::Num(1.0)), index(Leaf::Str("bé".into())));
@@ -330,7 +441,7 @@ mod tests {
 
     #[test]
     fn malformed_text_is_an_error() {
-        assert!(Flattened::from_json(&trie(&["a"]), r#"{"a": "#).is_err());
-        assert!(Flattened::from_json(&trie(&["a"]), r#"{"a": 1} trailing"#).is_err());
+        assert!(Flattened::from_json(&trie(&["a"]), r#"{"a": "#, Flattened::default()).is_err());
+        assert!(Flattened::from_json(&trie(&["a"]), r#"{"a": 1} trailing"#, Flattened::default()).is_err());
     }
 }

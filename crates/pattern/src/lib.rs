@@ -21,6 +21,7 @@
 //! # Ok::<(), choreoscope_pattern::PatternError>(())
 //! ```
 
+mod affixes;
 mod ast;
 mod cidr;
 mod error;
@@ -28,6 +29,8 @@ mod event;
 mod matcher;
 mod numeric_index;
 mod parse;
+mod path_index;
+mod scratch;
 pub mod transform;
 mod value;
 mod wildcard;

@@ -4,12 +4,13 @@
 //! list of field tests. Each alternative is indexed by one anchor field (see
 //! [`Compiled`]); for each tested path the index holds hash maps from exact
 //! values, folded values, prefixes and suffixes to the anchors they satisfy,
-//! a segment tree of numeric ranges, and wildcards keyed by the literal text
-//! they start or end with. An event is read only at tested paths; each leaf
-//! looks up the anchors it satisfies, and only those alternatives (and the
-//! few with no field fit to be an anchor) are checked, by testing their other
-//! fields directly, so the cost per event follows the event, not the number
-//! of rules.
+//! an index of numeric ranges, and wildcards keyed by the literal text they
+//! start and end with (see [`PathIndex`]). An event is read only at tested
+//! paths; each leaf looks up the anchors it satisfies, and only those
+//! alternatives (and the few with no field fit to be an anchor) are checked,
+//! by testing their other fields directly, so the cost per event follows the
+//! event, not the number of rules. The per-event buffers live in a
+//! per-thread [`scratch`] and are reused from event to event.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hash;
@@ -17,190 +18,11 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::ast::{Condition, Pattern, Range};
+use crate::ast::{Condition, Pattern};
 use crate::event::{Flattened, PathId, PathTrie};
-use crate::numeric_index::NumericIndex;
-use crate::value::{Leaf, Scalar, fold_case, number_key};
-use crate::wildcard::Wildcard;
-
-/// A field test of an alternative: (alternative, field index).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct TestRef {
-    alternative: u32,
-    field: u32,
-}
-
-/// Strings of one kind (prefixes or suffixes), what each leads to, and the
-/// lengths they come in: a value is looked up once per distinct length.
-#[derive(Debug, Clone)]
-struct Affixes<T> {
-    by_text: HashMap<Box<str>, Vec<T>>,
-    lengths: Vec<usize>,
-}
-
-impl<T> Default for Affixes<T> {
-    fn default() -> Self {
-        Self { by_text: HashMap::default(), lengths: Vec::new() }
-    }
-}
-
-impl<T> Affixes<T> {
-    fn insert(&mut self, text: &str, payload: T) {
-        self.by_text.entry(text.into()).or_default().push(payload);
-        if let Err(at) = self.lengths.binary_search(&text.len()) {
-            self.lengths.insert(at, text.len());
-        }
-    }
-
-    fn prefixes_of<'a>(&'a self, value: &str, hit: &mut impl FnMut(&'a T)) {
-        for &len in &self.lengths {
-            if len > value.len() {
-                break;
-            }
-            if value.is_char_boundary(len)
-                && let Some(payloads) = self.by_text.get(&value[..len])
-            {
-                payloads.iter().for_each(&mut *hit);
-            }
-        }
-    }
-
-    fn suffixes_of<'a>(&'a self, value: &str, hit: &mut impl FnMut(&'a T)) {
-        for &len in &self.lengths {
-            if len > value.len() {
-                break;
-            }
-            let start = value.len() - len;
-            if value.is_char_boundary(start)
-                && let Some(payloads) = self.by_text.get(&value[start..])
-            {
-                payloads.iter().for_each(&mut *hit);
-            }
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.lengths.is_empty()
-    }
-}
-
-/// Wildcards, found by the literal text they start or end with; only those
-/// with stars at both ends are tried on every value.
-#[derive(Debug, Clone, Default)]
-struct Wildcards {
-    by_leading: Affixes<(Wildcard, TestRef)>,
-    by_trailing: Affixes<(Wildcard, TestRef)>,
-    unanchored: Vec<(Wildcard, TestRef)>,
-}
-
-impl Wildcards {
-    fn insert(&mut self, wildcard: &Wildcard, test: TestRef) {
-        let entry = (wildcard.clone(), test);
-        if !wildcard.leading().is_empty() {
-            self.by_leading.insert(wildcard.leading(), entry);
-        } else if !wildcard.trailing().is_empty() {
-            self.by_trailing.insert(wildcard.trailing(), entry);
-        } else {
-            self.unanchored.push(entry);
-        }
-    }
-
-    fn hits(&self, text: &str, hit: &mut impl FnMut(TestRef)) {
-        let mut check = |(wildcard, test): &(Wildcard, TestRef)| {
-            if wildcard.matches(text) {
-                hit(*test);
-            }
-        };
-        self.by_leading.prefixes_of(text, &mut check);
-        self.by_trailing.suffixes_of(text, &mut check);
-        self.unanchored.iter().for_each(check);
-    }
-}
-
-/// The tests on one path.
-#[derive(Debug, Clone, Default)]
-struct PathIndex {
-    strings: HashMap<Box<str>, Vec<TestRef>>,
-    numbers: HashMap<u64, Vec<TestRef>>,
-    trues: Vec<TestRef>,
-    falses: Vec<TestRef>,
-    nulls: Vec<TestRef>,
-    folded: HashMap<Box<str>, Vec<TestRef>>,
-    prefixes: Affixes<TestRef>,
-    suffixes: Affixes<TestRef>,
-    folded_prefixes: Affixes<TestRef>,
-    folded_suffixes: Affixes<TestRef>,
-    wildcards: Wildcards,
-    /// Numeric ranges while the index is built; `range_index` after.
-    ranges: Vec<(Range, TestRef)>,
-    range_index: Option<NumericIndex<TestRef>>,
-}
-
-impl PathIndex {
-    /// Adds an anchor condition: one [`index_key`] gives a key.
-    fn insert(&mut self, condition: &Condition, test: TestRef) {
-        match condition {
-            Condition::Exact(Scalar::Str(s)) => self.strings.entry(s.as_str().into()).or_default().push(test),
-            Condition::Exact(Scalar::Num(n)) => self.numbers.entry(number_key(*n)).or_default().push(test),
-            Condition::Exact(Scalar::Bool(true)) => self.trues.push(test),
-            Condition::Exact(Scalar::Bool(false)) => self.falses.push(test),
-            Condition::Exact(Scalar::Null) => self.nulls.push(test),
-            Condition::EqualsIgnoreCase(folded) => self.folded.entry(folded.as_str().into()).or_default().push(test),
-            Condition::Prefix(prefix) => self.prefixes.insert(prefix, test),
-            Condition::Suffix(suffix) => self.suffixes.insert(suffix, test),
-            Condition::PrefixIgnoreCase(prefix) => self.folded_prefixes.insert(prefix, test),
-            Condition::SuffixIgnoreCase(suffix) => self.folded_suffixes.insert(suffix, test),
-            Condition::Wildcard(wildcard) => self.wildcards.insert(wildcard, test),
-            Condition::Numeric(range) => self.ranges.push((*range, test)),
-            // Not selective: never an anchor, so never indexed (see `index_key`).
-            Condition::AnythingBut(_) | Condition::Exists(_) | Condition::Cidr(_) => {}
-        }
-    }
-
-    /// Builds the numeric range tree once every condition is in.
-    fn finish(&mut self) {
-        if !self.ranges.is_empty() {
-            self.range_index = Some(NumericIndex::build(&std::mem::take(&mut self.ranges)));
-        }
-    }
-
-    /// Calls `hit` for every test one leaf value satisfies.
-    fn hits(&self, leaf: &Leaf<'_>, hit: &mut impl FnMut(TestRef)) {
-        let tests: &[TestRef] = match leaf {
-            Leaf::Str(text) => {
-                self.string_hits(text, hit);
-                &[]
-            }
-            Leaf::Num(n) => {
-                if let Some(ranges) = &self.range_index {
-                    ranges.stab(*n, hit);
-                }
-                self.numbers.get(&number_key(*n)).map_or(&[], Vec::as_slice)
-            }
-            Leaf::Bool(true) => &self.trues,
-            Leaf::Bool(false) => &self.falses,
-            Leaf::Null => &self.nulls,
-        };
-        tests.iter().copied().for_each(&mut *hit);
-    }
-
-    fn string_hits(&self, text: &str, hit: &mut impl FnMut(TestRef)) {
-        if let Some(tests) = self.strings.get(text) {
-            tests.iter().copied().for_each(&mut *hit);
-        }
-        self.prefixes.prefixes_of(text, &mut |t| hit(*t));
-        self.suffixes.suffixes_of(text, &mut |t| hit(*t));
-        self.wildcards.hits(text, hit);
-        if !self.folded.is_empty() || !self.folded_prefixes.is_empty() || !self.folded_suffixes.is_empty() {
-            let folded = fold_case(text);
-            if let Some(tests) = self.folded.get(folded.as_str()) {
-                tests.iter().copied().for_each(&mut *hit);
-            }
-            self.folded_prefixes.prefixes_of(&folded, &mut |t| hit(*t));
-            self.folded_suffixes.suffixes_of(&folded, &mut |t| hit(*t));
-        }
-    }
-}
+use crate::path_index::{PathIndex, TestRef};
+use crate::scratch::{self, ByPath, Check, Choice, Scratch};
+use crate::value::{Scalar, number_key};
 
 /// One field of an alternative.
 #[derive(Debug, Clone)]
@@ -421,40 +243,48 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
 
     /// The ids of the rules an event (a JSON value) matches, each once.
     pub fn matching_rules(&self, event: &Value) -> Vec<&R> {
-        self.matching(&Flattened::from_value(&self.trie, event))
+        scratch::with(|scratch| {
+            let flat = Flattened::from_value(&self.trie, event, std::mem::take(&mut scratch.flat));
+            let matched = self.matching(&flat, scratch);
+            scratch.flat = flat.recycle();
+            matched
+        })
     }
 
     /// The ids of the rules an event given as JSON text matches, each once.
     /// Faster than parsing first: only the tested paths are read.
     pub fn matching_rules_json(&self, event: &str) -> Result<Vec<&R>, serde_json::Error> {
-        Ok(self.matching(&Flattened::from_json(&self.trie, event)?))
+        scratch::with(|scratch| {
+            let flat = Flattened::from_json(&self.trie, event, std::mem::take(&mut scratch.flat))?;
+            let matched = self.matching(&flat, scratch);
+            scratch.flat = flat.recycle();
+            Ok(matched)
+        })
     }
 
-    fn matching(&self, event: &Flattened<'_>) -> Vec<&R> {
+    fn matching(&self, event: &Flattened<'_>, scratch: &mut Scratch) -> Vec<&R> {
         let compiled = self.compiled.get_or_init(|| Compiled::build(&self.alternatives, self.trie.len()));
-        let mut by_path: Vec<Vec<u32>> = vec![Vec::new(); self.trie.len()];
-        // (alternative, leaf of its anchor field that matched)
-        let mut hits: Vec<(u32, u32)> = Vec::new();
+        let Scratch { by_path, hits, matched, check, folded, .. } = scratch;
+        by_path.fill(self.trie.len(), event.leaves.iter().map(|leaf| leaf.path));
+        hits.clear();
         for (leaf_index, leaf) in event.leaves.iter().enumerate() {
-            by_path[leaf.path as usize].push(leaf_index as u32);
             compiled.indexes[leaf.path as usize]
-                .hits(&leaf.value, &mut |test| hits.push((test.alternative, leaf_index as u32)));
+                .hits(&leaf.value, folded, &mut |test| hits.push((test.alternative, leaf_index as u32)));
         }
         hits.sort_unstable();
         hits.dedup();
-        let mut matched: Vec<usize> = Vec::new();
+        matched.clear();
         let mut rest = hits.as_slice();
         while let Some(&(alternative, _)) = rest.first() {
             let count = rest.iter().take_while(|(a, _)| *a == alternative).count();
-            let anchor_leaves: Vec<u32> = rest[..count].iter().map(|(_, leaf)| *leaf).collect();
+            let anchor = compiled.anchors[alternative as usize].map(|field| (field, &rest[..count]));
             rest = &rest[count..];
-            let anchor = compiled.anchors[alternative as usize].map(|field| (field, anchor_leaves));
-            if self.passes(alternative, anchor, &by_path, event) {
+            if self.passes(alternative, anchor, by_path, event, check) {
                 matched.push(self.alternatives[alternative as usize].rule);
             }
         }
         for &alternative in &compiled.unanchored {
-            if self.passes(alternative, None, &by_path, event) {
+            if self.passes(alternative, None, by_path, event, check) {
                 matched.push(self.alternatives[alternative as usize].rule);
             }
         }
@@ -465,35 +295,45 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
 
     /// Whether an alternative passes: each field has a matching value (or,
     /// with `exists: false`, none at all), drawn consistently from arrays.
-    /// `anchor` is the anchor field and its matching leaves, from the index.
+    /// `anchor` is the anchor field and its hits (alternative, leaf), from the index.
     fn passes(
         &self,
         alternative: u32,
-        mut anchor: Option<(usize, Vec<u32>)>,
-        by_path: &[Vec<u32>],
+        mut anchor: Option<(usize, &[(u32, u32)])>,
+        by_path: &ByPath,
         event: &Flattened<'_>,
+        check: &mut Check,
     ) -> bool {
         let Alternative { rule, fields } = &self.alternatives[alternative as usize];
         if self.rules[*rule].is_none() {
             return false;
         }
-        let mut choices: Vec<Choice> = Vec::with_capacity(fields.len());
+        if fields.len() == 1 && anchor.is_some() {
+            // The anchor field is the only one, and it got a hit.
+            return true;
+        }
+        let Check { leaves, choices, chosen, absent } = check;
+        leaves.clear();
+        choices.clear();
         for (index, field) in fields.iter().enumerate() {
-            let at_path = &by_path[field.path as usize];
-            let leaves: Vec<u32> = match anchor.take_if(|(field, _)| *field == index) {
-                Some((_, leaves)) => leaves,
-                None => at_path
-                    .iter()
-                    .copied()
-                    .filter(|&leaf| field.conditions.iter().any(|c| c.passes(&event.leaves[leaf as usize].value)))
-                    .collect(),
-            };
-            if leaves.is_empty() && !field.absence_passes {
+            let at_path = by_path.get(field.path);
+            let start = leaves.len();
+            match anchor.take_if(|(field, _)| *field == index) {
+                Some((_, hits)) => leaves.extend(hits.iter().map(|(_, leaf)| *leaf)),
+                None => leaves.extend(
+                    at_path
+                        .iter()
+                        .copied()
+                        .filter(|&leaf| field.conditions.iter().any(|c| c.passes(&event.leaves[leaf as usize].value))),
+                ),
+            }
+            let found = start..leaves.len();
+            if found.is_empty() && !field.absence_passes {
                 return false;
             }
             // A field nothing in the event has passes on absence outright.
-            if !leaves.is_empty() || !at_path.is_empty() {
-                choices.push(Choice { leaves, absence: field.absence_passes.then_some(field.path) });
+            if !found.is_empty() || !at_path.is_empty() {
+                choices.push(Choice { leaves: found, absence: field.absence_passes.then_some(field.path) });
             }
         }
         if !event.has_arrays() {
@@ -501,32 +341,32 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
             // field that has values cannot pass on absence.
             return choices.iter().all(|choice| !choice.leaves.is_empty());
         }
-        consistent(&choices, &mut Vec::new(), &mut Vec::new(), event)
+        chosen.clear();
+        absent.clear();
+        consistent(choices, leaves, chosen, absent, event)
     }
-}
-
-/// What can satisfy one field: one of its hit leaves, or (for a field with
-/// `exists: false`) the absence of its path from the array elements the
-/// other fields were drawn from.
-struct Choice {
-    leaves: Vec<u32>,
-    absence: Option<PathId>,
 }
 
 /// Whether one option per field can be chosen such that no two chosen
 /// leaves sit in different elements of the same array, and no path chosen as
 /// absent has a leaf in the elements the chosen leaves sit in.
-fn consistent(choices: &[Choice], chosen: &mut Vec<usize>, absent: &mut Vec<PathId>, event: &Flattened<'_>) -> bool {
+fn consistent(
+    choices: &[Choice],
+    leaves: &[u32],
+    chosen: &mut Vec<usize>,
+    absent: &mut Vec<PathId>,
+    event: &Flattened<'_>,
+) -> bool {
     let Some((first, rest)) = choices.split_first() else {
         return absent
             .iter()
             .all(|&path| event.at_path(path).all(|leaf| chosen.iter().any(|&other| !event.compatible(other, leaf))));
     };
-    for &leaf in &first.leaves {
+    for &leaf in &leaves[first.leaves.clone()] {
         let leaf = leaf as usize;
         if chosen.iter().all(|&other| event.compatible(other, leaf)) {
             chosen.push(leaf);
-            if consistent(rest, chosen, absent, event) {
+            if consistent(rest, leaves, chosen, absent, event) {
                 return true;
             }
             chosen.pop();
@@ -534,7 +374,7 @@ fn consistent(choices: &[Choice], chosen: &mut Vec<usize>, absent: &mut Vec<Path
     }
     if let Some(path) = first.absence {
         absent.push(path);
-        if consistent(rest, chosen, absent, event) {
+        if consistent(rest, leaves, chosen, absent, event) {
             return true;
         }
         absent.pop();

@@ -1,19 +1,72 @@
 //! Numeric ranges indexed for stabbing queries: which ranges hold a number.
 //!
 //! The ranges' distinct endpoints cut the number line into regions (each
-//! endpoint itself, and the open intervals between); a segment tree over the
-//! regions stores each range in O(log n) nodes, so a lookup costs
-//! O(log n + hits) however many ranges there are.
+//! endpoint itself, and the open intervals between). A number's region is
+//! found through a table of evenly spaced buckets (so usually without a
+//! binary search over all endpoints). Ranges spanning few regions are listed
+//! in each region they cover, so a lookup reads one list; wider ones sit in a
+//! segment tree, stored in O(log n) nodes each, so that a few wide ranges
+//! cannot blow the lists up. A lookup costs O(log n + hits) at worst.
 
 use crate::ast::Range;
 
-/// Ranges with their payloads, and the tree built from them.
+/// Ranges spanning at most this many regions are listed in each.
+const NARROW: usize = 32;
+
+/// Buckets of the endpoint table: at most this many.
+const MAX_BUCKETS: usize = 1 << 16;
+
+/// Ranges with their payloads, and the structures built from them.
 #[derive(Debug, Clone)]
 pub(crate) struct NumericIndex<T> {
     bounds: Vec<f64>,
-    /// Per tree node, the payloads of the ranges covering it.
+    buckets: Buckets,
+    /// Per region, the payloads of the narrow ranges covering it:
+    /// `listed[starts[r]..starts[r + 1]]`.
+    starts: Vec<u32>,
+    listed: Vec<T>,
+    /// Per segment tree node, the payloads of the wide ranges covering it;
+    /// empty if there are none.
     nodes: Vec<Vec<T>>,
     regions: usize,
+}
+
+/// Evenly spaced buckets from the lowest endpoint to the highest, each with
+/// the endpoints falling in it: a number's position among the endpoints is
+/// searched for only within its bucket.
+#[derive(Debug, Clone)]
+struct Buckets {
+    low: f64,
+    /// Buckets per unit; 0 when the endpoints do not span a finite width.
+    scale: f64,
+    /// `first[b]`: how many endpoints fall in buckets before `b`.
+    first: Vec<u32>,
+}
+
+impl Buckets {
+    fn new(bounds: &[f64]) -> Self {
+        let count = bounds.len().next_power_of_two().clamp(1, MAX_BUCKETS);
+        let (low, high) = (bounds.first().copied().unwrap_or(0.0), bounds.last().copied().unwrap_or(0.0));
+        let scale = count as f64 / (high - low);
+        let scale = if high > low && scale.is_finite() { scale } else { 0.0 };
+        let mut buckets = Self { low, scale, first: vec![0; count + 1] };
+        for &bound in bounds {
+            let bucket = buckets.of(bound);
+            buckets.first[bucket + 1] += 1;
+        }
+        for b in 1..buckets.first.len() {
+            buckets.first[b] += buckets.first[b - 1];
+        }
+        buckets
+    }
+
+    /// The bucket of a number. Monotone: a smaller number never lands in a
+    /// later bucket (float subtraction, multiplication and the saturating
+    /// cast all keep order), so the endpoints before a number's bucket are
+    /// all below it and those after all above.
+    fn of(&self, x: f64) -> usize {
+        (((x - self.low) * self.scale) as usize).min(self.first.len() - 2)
+    }
 }
 
 impl<T: Copy> NumericIndex<T> {
@@ -24,18 +77,43 @@ impl<T: Copy> NumericIndex<T> {
         bounds.sort_by(f64::total_cmp);
         bounds.dedup();
         let regions = 2 * bounds.len() + 1;
-        let mut index = Self { bounds, nodes: vec![Vec::new(); 4 * regions], regions };
-        for (range, payload) in ranges {
-            if let Some((low, high)) = index.span(range) {
+        let buckets = Buckets::new(&bounds);
+        let mut index =
+            Self { bounds, buckets, starts: vec![0; regions + 1], listed: Vec::new(), nodes: Vec::new(), regions };
+        let spans: Vec<(usize, usize)> = ranges.iter().map(|(range, _)| index.span(range).unwrap_or((1, 0))).collect();
+        let narrow = |&(low, high): &(usize, usize)| low <= high && high - low < NARROW;
+        for &(low, high) in spans.iter().filter(|span| narrow(span)) {
+            for region in low..=high {
+                index.starts[region + 1] += 1;
+            }
+        }
+        for r in 1..index.starts.len() {
+            index.starts[r] += index.starts[r - 1];
+        }
+        let mut cursor = index.starts.clone();
+        let mut listed = vec![None; index.starts[regions] as usize];
+        for (&(low, high), (_, payload)) in spans.iter().zip(ranges) {
+            if narrow(&(low, high)) {
+                for region in low..=high {
+                    listed[cursor[region] as usize] = Some(*payload);
+                    cursor[region] += 1;
+                }
+            } else if low <= high {
+                if index.nodes.is_empty() {
+                    index.nodes = vec![Vec::new(); 4 * regions];
+                }
                 index.insert(1, 0, regions - 1, low, high, *payload);
             }
         }
+        index.listed = listed.into_iter().flatten().collect();
         index
     }
 
-    /// The position of an endpoint in `bounds`.
+    /// The position of a number among the endpoints: how many are below it.
     fn position(&self, value: f64) -> usize {
-        self.bounds.partition_point(|b| *b < value)
+        let bucket = self.buckets.of(value);
+        let (from, to) = (self.buckets.first[bucket] as usize, self.buckets.first[bucket + 1] as usize);
+        from + self.bounds[from..to].partition_point(|b| *b < value)
     }
 
     /// The regions a range covers, or `None` for an empty range.
@@ -65,6 +143,10 @@ impl<T: Copy> NumericIndex<T> {
         }
         let position = self.position(x);
         let region = if self.bounds.get(position) == Some(&x) { 2 * position + 1 } else { 2 * position };
+        self.listed[self.starts[region] as usize..self.starts[region + 1] as usize].iter().copied().for_each(&mut *hit);
+        if self.nodes.is_empty() {
+            return;
+        }
         let (mut node, mut left, mut right) = (1, 0, self.regions - 1);
         loop {
             self.nodes[node].iter().copied().for_each(&mut *hit);
@@ -85,6 +167,7 @@ impl<T: Copy> NumericIndex<T> {
 mod tests {
     use super::*;
     use crate::ast::Bound;
+    use proptest::prelude::*;
 
     fn range(lower: Option<(f64, bool)>, upper: Option<(f64, bool)>) -> Range {
         let bound = |(value, inclusive)| Bound { value, inclusive };
@@ -92,7 +175,7 @@ mod tests {
     }
 
     #[test]
-    fn stabbing_agrees_with_testing_each_range() {
+    fn stabbing_agrees_with_testing_each_range_by_hand() {
         let ranges = vec![
             (range(Some((0.0, false)), Some((5.0, true))), 0),
             (range(None, Some((10.0, false))), 1),
@@ -107,6 +190,34 @@ mod tests {
             got.sort();
             let expected: Vec<i32> = ranges.iter().filter(|(r, _)| r.contains(x)).map(|(_, p)| *p).collect();
             assert_eq!(got, expected, "at {x}");
+        }
+    }
+
+    /// A bound from a few values, so that ranges share endpoints and
+    /// numbers land on them; some far out, to skew the buckets.
+    fn bound() -> impl Strategy<Value = Option<(f64, bool)>> {
+        let value = prop_oneof![(-40i32..40).prop_map(|v| f64::from(v) / 4.0), Just(-0.0), Just(1e300), Just(-1e12)];
+        prop::option::weighted(0.9, (value, any::<bool>()))
+    }
+
+    proptest! {
+        #[test]
+        fn stabbing_agrees_with_testing_each_range(
+            bounds in prop::collection::vec((bound(), bound()), 0..120),
+            probes in prop::collection::vec(-45i32..45, 1..40),
+        ) {
+            let ranges: Vec<(Range, usize)> =
+                bounds.into_iter().enumerate().map(|(i, (low, high))| (range(low, high), i)).collect();
+            let index = NumericIndex::build(&ranges);
+            let extra = [0.0, -0.0, 1e300, -1e12, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 0.1];
+            for x in probes.into_iter().map(|p| f64::from(p) / 4.0).chain(extra) {
+                let mut got = Vec::new();
+                index.stab(x, &mut |p| got.push(p));
+                got.sort_unstable();
+                let expected: Vec<usize> =
+                    ranges.iter().filter(|(r, _)| !x.is_nan() && r.contains(x)).map(|(_, p)| *p).collect();
+                prop_assert_eq!(got, expected, "at {}", x);
+            }
         }
     }
 }

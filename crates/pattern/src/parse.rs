@@ -160,9 +160,9 @@ fn match_expression(expression: &Map<String, Value>) -> Result<Condition> {
             Value::Object(inner) => Condition::SuffixIgnoreCase(ignore_case_inner(inner, "Suffix", "suffix")?),
             _ => Condition::Suffix(string("suffix match pattern must be a string")?),
         },
-        "equals-ignore-case" => {
-            Condition::EqualsIgnoreCase(fold_case(&string("equals-ignore-case match pattern must be a string")?))
-        }
+        "equals-ignore-case" => Condition::EqualsIgnoreCase(
+            fold_case(&string("equals-ignore-case match pattern must be a string")?).into_owned(),
+        ),
         "wildcard" => Condition::Wildcard(Wildcard::parse(&string("wildcard match pattern must be a string")?)?),
         "cidr" => Condition::Cidr(Cidr::parse(&string("prefix match pattern must be a string")?)?),
         "exists" => match value {
@@ -198,7 +198,7 @@ fn ignore_case_inner(inner: &Map<String, Value>, kind: &str, lower_kind: &str) -
     }
     let text = value.as_str().ok_or_else(|| PatternError::new("equals-ignore-case match pattern must be a string"))?;
     only_one_key(inner, ONE_KEY)?;
-    Ok(fold_case(text))
+    Ok(fold_case(text).into_owned())
 }
 
 fn numeric(terms: &[Value]) -> Result<Range> {
@@ -296,7 +296,9 @@ fn anything_but(value: &Value) -> Result<AnythingBut> {
                 .collect::<Result<Vec<_>>>()?;
             only_one_key(inner, TOO_MANY)?;
             Ok(match kind.as_str() {
-                "equals-ignore-case" => AnythingBut::IgnoreCase(texts.iter().map(|t| fold_case(t)).collect()),
+                "equals-ignore-case" => {
+                    AnythingBut::IgnoreCase(texts.iter().map(|t| fold_case(t).into_owned()).collect())
+                }
                 "wildcard" => AnythingBut::Wildcards(texts.iter().map(|t| Wildcard::parse(t)).collect::<Result<_>>()?),
                 "prefix" => AnythingBut::Prefixes(texts),
                 _ => AnythingBut::Suffixes(texts),

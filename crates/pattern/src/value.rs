@@ -8,6 +8,12 @@ pub(crate) fn number_key(number: f64) -> u64 {
     if number == 0.0 { 0.0f64.to_bits() } else { number.to_bits() }
 }
 
+/// Up to 8 bytes as a number, to compare short strings of a known length
+/// without a call to `memcmp`: strings of one length pack distinctly.
+pub(crate) fn pack(bytes: &[u8]) -> u64 {
+    bytes.iter().rev().fold(0, |word, &b| (word << 8) | u64::from(b))
+}
+
 /// A value an exact match compares with.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Scalar {
@@ -69,7 +75,73 @@ impl Leaf<'_> {
     }
 }
 
-/// Lower-cases as EventBridge's equals-ignore-case does (Unicode, not ASCII only).
-pub(crate) fn fold_case(text: &str) -> String {
-    text.to_lowercase()
+/// Lower-cases as EventBridge's equals-ignore-case does (Unicode, not ASCII
+/// only); text already lower case is borrowed, not copied.
+pub(crate) fn fold_case(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Cow::Borrowed(text);
+    }
+    let mut folded = String::new();
+    fold_case_into(text, &mut folded);
+    Cow::Owned(folded)
+}
+
+/// Whether `text` lower-cased starts with `folded` (itself lower case),
+/// without lower-casing into a new string when `text` is ASCII.
+pub(crate) fn folded_starts_with(text: &str, folded: &str) -> bool {
+    if !text.is_ascii() {
+        return fold_case(text).starts_with(folded);
+    }
+    // ASCII lower-cases byte for byte, keeping its length.
+    text.len() >= folded.len() && ascii_folded_eq(&text.as_bytes()[..folded.len()], folded.as_bytes())
+}
+
+/// Whether `text` lower-cased ends with `folded` (itself lower case).
+pub(crate) fn folded_ends_with(text: &str, folded: &str) -> bool {
+    if !text.is_ascii() {
+        return fold_case(text).ends_with(folded);
+    }
+    text.len() >= folded.len() && ascii_folded_eq(&text.as_bytes()[text.len() - folded.len()..], folded.as_bytes())
+}
+
+/// Whether `text` lower-cased is `folded` (itself lower case).
+pub(crate) fn folded_eq(text: &str, folded: &str) -> bool {
+    if !text.is_ascii() {
+        return fold_case(text) == folded;
+    }
+    text.len() == folded.len() && ascii_folded_eq(text.as_bytes(), folded.as_bytes())
+}
+
+fn ascii_folded_eq(ascii: &[u8], folded: &[u8]) -> bool {
+    ascii.iter().zip(folded).all(|(a, f)| a.to_ascii_lowercase() == *f)
+}
+
+/// [`fold_case`] into a reused buffer.
+pub(crate) fn fold_case_into(text: &str, folded: &mut String) {
+    folded.clear();
+    if text.is_ascii() {
+        // Unicode lower-casing of ASCII is ASCII lower-casing.
+        folded.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        folded.push_str(&text.to_lowercase());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folded_comparisons_agree_with_folding_first() {
+        let texts = ["", "Fulton", "FULTON ST", "straße", "İstanbul", "ΣΑΣ", "a\u{0}B"];
+        let folded = ["", "f", "fulton", "fulton st", "st", "ße", "i̇stanbul", "σας", "σ", "a\u{0}b", "é"];
+        for text in texts {
+            for f in folded {
+                let lower = fold_case(text);
+                assert_eq!(folded_eq(text, f), lower == f, "{text} = {f}");
+                assert_eq!(folded_starts_with(text, f), lower.starts_with(f), "{text} starts with {f}");
+                assert_eq!(folded_ends_with(text, f), lower.ends_with(f), "{text} ends with {f}");
+            }
+        }
+    }
 }

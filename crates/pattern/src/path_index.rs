@@ -1,0 +1,165 @@
+//! The index of one tested path: which anchor conditions a leaf value at
+//! the path satisfies, found without trying the conditions one by one.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::affixes::Affixes;
+use crate::ast::{Condition, Range};
+use crate::numeric_index::NumericIndex;
+use crate::value::{Leaf, Scalar, fold_case_into, number_key};
+use crate::wildcard::Wildcard;
+
+/// A field test of an alternative: (alternative, field index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct TestRef {
+    pub(crate) alternative: u32,
+    pub(crate) field: u32,
+}
+
+/// Wildcards, found by the literal text they start with and then by the
+/// text they end with (both are needed to match, and either alone is often a
+/// single character); only those with stars at both ends are tried on every
+/// value.
+#[derive(Debug, Clone, Default)]
+struct Wildcards {
+    /// Leading text to a group of `groups`.
+    by_leading: Affixes<u32>,
+    groups: Vec<LeadingGroup>,
+    /// Wildcards starting with a star, by their trailing text.
+    by_trailing: Affixes<(Wildcard, TestRef)>,
+    unanchored: Vec<(Wildcard, TestRef)>,
+}
+
+/// The wildcards with one leading text.
+#[derive(Debug, Clone, Default)]
+struct LeadingGroup {
+    by_trailing: Affixes<(Wildcard, TestRef)>,
+    /// Those ending with a star.
+    open: Vec<(Wildcard, TestRef)>,
+}
+
+impl Wildcards {
+    fn insert(&mut self, wildcard: &Wildcard, test: TestRef) {
+        let entry = (wildcard.clone(), test);
+        let (leading, trailing) = (wildcard.leading(), wildcard.trailing());
+        if !leading.is_empty() {
+            let groups = &mut self.groups;
+            let group = self.by_leading.entry(leading);
+            if group.is_empty() {
+                group.push(groups.len() as u32);
+                groups.push(LeadingGroup::default());
+            }
+            let group = &mut groups[group[0] as usize];
+            if trailing.is_empty() {
+                group.open.push(entry);
+            } else {
+                group.by_trailing.insert(trailing, entry);
+            }
+        } else if !trailing.is_empty() {
+            self.by_trailing.insert(trailing, entry);
+        } else {
+            self.unanchored.push(entry);
+        }
+    }
+
+    fn hits(&self, text: &str, hit: &mut impl FnMut(TestRef)) {
+        let mut check = |(wildcard, test): &(Wildcard, TestRef)| {
+            if wildcard.matches(text) {
+                hit(*test);
+            }
+        };
+        self.by_leading.prefixes_of(text, &mut |&group| {
+            let group = &self.groups[group as usize];
+            group.by_trailing.suffixes_of(text, &mut check);
+            group.open.iter().for_each(&mut check);
+        });
+        self.by_trailing.suffixes_of(text, &mut check);
+        self.unanchored.iter().for_each(check);
+    }
+}
+
+/// The tests on one path.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PathIndex {
+    strings: HashMap<Box<str>, Vec<TestRef>>,
+    numbers: HashMap<u64, Vec<TestRef>>,
+    trues: Vec<TestRef>,
+    falses: Vec<TestRef>,
+    nulls: Vec<TestRef>,
+    folded: HashMap<Box<str>, Vec<TestRef>>,
+    prefixes: Affixes<TestRef>,
+    suffixes: Affixes<TestRef>,
+    folded_prefixes: Affixes<TestRef>,
+    folded_suffixes: Affixes<TestRef>,
+    wildcards: Wildcards,
+    /// Numeric ranges while the index is built; `range_index` after.
+    ranges: Vec<(Range, TestRef)>,
+    range_index: Option<NumericIndex<TestRef>>,
+}
+
+impl PathIndex {
+    /// Adds an anchor condition (only conditions with an index key are anchors).
+    pub(crate) fn insert(&mut self, condition: &Condition, test: TestRef) {
+        match condition {
+            Condition::Exact(Scalar::Str(s)) => self.strings.entry(s.as_str().into()).or_default().push(test),
+            Condition::Exact(Scalar::Num(n)) => self.numbers.entry(number_key(*n)).or_default().push(test),
+            Condition::Exact(Scalar::Bool(true)) => self.trues.push(test),
+            Condition::Exact(Scalar::Bool(false)) => self.falses.push(test),
+            Condition::Exact(Scalar::Null) => self.nulls.push(test),
+            Condition::EqualsIgnoreCase(folded) => self.folded.entry(folded.as_str().into()).or_default().push(test),
+            Condition::Prefix(prefix) => self.prefixes.insert(prefix, test),
+            Condition::Suffix(suffix) => self.suffixes.insert(suffix, test),
+            Condition::PrefixIgnoreCase(prefix) => self.folded_prefixes.insert(prefix, test),
+            Condition::SuffixIgnoreCase(suffix) => self.folded_suffixes.insert(suffix, test),
+            Condition::Wildcard(wildcard) => self.wildcards.insert(wildcard, test),
+            Condition::Numeric(range) => self.ranges.push((*range, test)),
+            // Not selective: never an anchor, so never indexed (see `index_key`).
+            Condition::AnythingBut(_) | Condition::Exists(_) | Condition::Cidr(_) => {}
+        }
+    }
+
+    /// Builds the numeric range tree once every condition is in.
+    pub(crate) fn finish(&mut self) {
+        if !self.ranges.is_empty() {
+            self.range_index = Some(NumericIndex::build(&std::mem::take(&mut self.ranges)));
+        }
+    }
+
+    /// Calls `hit` for every test one leaf value satisfies.
+    /// `folded` is a buffer for the value lower-cased.
+    pub(crate) fn hits(&self, leaf: &Leaf<'_>, folded: &mut String, hit: &mut impl FnMut(TestRef)) {
+        let tests: &[TestRef] = match leaf {
+            Leaf::Str(text) => {
+                self.string_hits(text, folded, hit);
+                &[]
+            }
+            Leaf::Num(n) => {
+                if let Some(ranges) = &self.range_index {
+                    ranges.stab(*n, hit);
+                }
+                self.numbers.get(&number_key(*n)).map_or(&[], Vec::as_slice)
+            }
+            Leaf::Bool(true) => &self.trues,
+            Leaf::Bool(false) => &self.falses,
+            Leaf::Null => &self.nulls,
+        };
+        tests.iter().copied().for_each(&mut *hit);
+    }
+
+    fn string_hits(&self, text: &str, folded: &mut String, hit: &mut impl FnMut(TestRef)) {
+        if let Some(tests) = self.strings.get(text) {
+            tests.iter().copied().for_each(&mut *hit);
+        }
+        self.prefixes.prefixes_of(text, &mut |t| hit(*t));
+        self.suffixes.suffixes_of(text, &mut |t| hit(*t));
+        self.wildcards.hits(text, hit);
+        if !self.folded.is_empty() || !self.folded_prefixes.is_empty() || !self.folded_suffixes.is_empty() {
+            fold_case_into(text, folded);
+            if let Some(tests) = self.folded.get(folded.as_str()) {
+                tests.iter().copied().for_each(&mut *hit);
+            }
+            self.folded_prefixes.prefixes_of(folded, &mut |t| hit(*t));
+            self.folded_suffixes.suffixes_of(folded, &mut |t| hit(*t));
+        }
+    }
+}
