@@ -17,7 +17,7 @@ const SAMPLE_TOPOLOGY: &str = include_str!("../../assets/sample-topology.json");
 /// What local mode runs; kept alive as long as the app.
 pub enum Local {
     /// The food-delivery demo on the local system.
-    Demo(Demo),
+    Demo(Box<Demo>),
     /// The local system with the sample topology.
     Bare(LocalSystem),
 }
@@ -54,7 +54,7 @@ pub async fn start(options: &Options) -> anyhow::Result<(Local, Observer)> {
         Local::Bare(prepared.start(axum::Router::new()))
     } else {
         let settings = DemoSettings { orders_per_sec: options.orders_per_sec, ..DemoSettings::default() };
-        Local::Demo(Demo::start(prepared, settings).await.context("the food-delivery demo could not start")?)
+        Local::Demo(Box::new(Demo::start(prepared, settings).await.context("the food-delivery demo could not start")?))
     };
     let endpoint_url = local.endpoint_url();
     let observer =

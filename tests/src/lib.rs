@@ -116,8 +116,14 @@ pub struct LocalCli {
 impl LocalCli {
     /// Starts `choreoscope-local` on a free port over `data_dir`.
     pub fn start(data_dir: &std::path::Path) -> Self {
+        Self::start_with(data_dir, &[])
+    }
+
+    /// Starts `choreoscope-local <args>` on a free port over `data_dir`
+    /// (`&["--demo"]` runs the food-delivery demo on it).
+    pub fn start_with(data_dir: &std::path::Path, args: &[&str]) -> Self {
         let mut command = Command::new(workspace_bin("choreoscope-local"));
-        command.args(["--port", "0", "--data-dir"]).arg(data_dir).env("RUST_LOG", "warn");
+        command.args(["--port", "0", "--data-dir"]).arg(data_dir).args(args).env("RUST_LOG", "warn");
         let process = Running::until_first_line(command);
         let endpoint = process
             .first_line

@@ -78,8 +78,7 @@ pub async fn deploy(api: &Api, inputs: &DeployInputs) -> Result<Deployment, Depl
     for destination in section(&topology, "apiDestinations") {
         let destination = vars.fill(destination)?;
         let name = field(&destination, "Name")?;
-        create_or_update(api, "AWSEvents.CreateApiDestination", "AWSEvents.UpdateApiDestination", &destination)
-            .await?;
+        create_or_update(api, "AWSEvents.CreateApiDestination", "AWSEvents.UpdateApiDestination", &destination).await?;
         let described = call(api, "AWSEvents.DescribeApiDestination", json!({ "Name": name })).await?;
         vars.set(format!("apiDestinationArn:{name}"), described["ApiDestinationArn"].as_str().unwrap_or_default());
     }
@@ -141,8 +140,8 @@ async fn deploy_state_machine(
     ask["TimeoutSeconds"] = json!(wait.timeout_seconds);
     let definition = vars.fill(definition)?.to_string();
     let role = machine.get("roleArn").cloned().unwrap_or(Value::Null);
-    let created =
-        api.call("AWSStepFunctions.CreateStateMachine", json!({"name": name, "definition": definition, "roleArn": role}));
+    let created = api
+        .call("AWSStepFunctions.CreateStateMachine", json!({"name": name, "definition": definition, "roleArn": role}));
     let arn = match created.await {
         Ok(output) => output["stateMachineArn"].as_str().unwrap_or_default().to_owned(),
         Err(error) if error.already_exists() => {
@@ -226,12 +225,13 @@ impl Vars {
         Ok(match value {
             Value::String(text) => Value::String(self.fill_text(text)?),
             Value::Array(items) => Value::Array(items.iter().map(|item| self.fill(item)).collect::<Result<_, _>>()?),
-            Value::Object(fields) => Value::Object(
-                fields
-                    .iter()
-                    .map(|(key, item)| Ok((key.clone(), self.fill(item)?)))
-                    .collect::<Result<Map<_, _>, DeployError>>()?,
-            ),
+            Value::Object(fields) => {
+                Value::Object(fields.iter().map(|(key, item)| Ok((key.clone(), self.fill(item)?))).collect::<Result<
+                    Map<_, _>,
+                    DeployError,
+                >>(
+                )?)
+            }
             other => other.clone(),
         })
     }

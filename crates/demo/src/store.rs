@@ -34,7 +34,8 @@ pub enum StoreError {
 impl DemoStore {
     /// Opens (creating if need be) `demo.sqlite` in `dir` with every module's tables.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|error| StoreError::Task(format!("cannot create {}: {error}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|error| StoreError::Task(format!("cannot create {}: {error}", dir.display())))?;
         let conn = Connection::open(dir.join("demo.sqlite"))?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",

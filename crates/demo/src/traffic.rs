@@ -99,8 +99,12 @@ async fn load_catalog(client: &reqwest::Client, url: &str) -> Result<Vec<(String
     for restaurant in data["restaurants"].as_array().into_iter().flatten() {
         let id = restaurant["id"].as_str().unwrap_or_default().to_owned();
         let menu = graphql(client, url, MENU, json!({"id": id})).await?;
-        let items: Vec<String> =
-            menu["menu"].as_array().into_iter().flatten().filter_map(|item| item["id"].as_str().map(str::to_owned)).collect();
+        let items: Vec<String> = menu["menu"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| item["id"].as_str().map(str::to_owned))
+            .collect();
         if !items.is_empty() {
             catalog.push((id, items));
         }

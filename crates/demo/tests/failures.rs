@@ -32,7 +32,9 @@ async fn notifications_to_a_provider_that_is_down_end_in_its_dlq_and_nothing_els
     .await;
     for message in &dead {
         let attributes = &message["MessageAttributes"];
-        for name in ["RULE_ARN", "TARGET_ARN", "ERROR_CODE", "ERROR_MESSAGE", "EXHAUSTED_RETRY_CONDITION", "RETRY_ATTEMPTS"] {
+        for name in
+            ["RULE_ARN", "TARGET_ARN", "ERROR_CODE", "ERROR_MESSAGE", "EXHAUSTED_RETRY_CONDITION", "RETRY_ATTEMPTS"]
+        {
             assert!(attributes.get(name).is_some(), "{name} missing from {message}");
         }
         assert_eq!(attributes["RETRY_ATTEMPTS"]["StringValue"], "2");
@@ -72,12 +74,11 @@ async fn a_restaurant_that_never_answers_times_the_task_out_and_the_order_fails_
     // The execution failed, after refunding the payment.
     let api = demo.system().api();
     let machine = "arn:aws:states:us-east-1:123456789012:stateMachine:order-fulfilment";
-    let executions = api.call("AWSStepFunctions.ListExecutions", json!({"stateMachineArn": machine})).await.expect("list");
+    let executions =
+        api.call("AWSStepFunctions.ListExecutions", json!({"stateMachineArn": machine})).await.expect("list");
     let execution = executions["executions"][0]["executionArn"].as_str().expect("an execution").to_owned();
-    let history = api
-        .call("AWSStepFunctions.GetExecutionHistory", json!({"executionArn": execution}))
-        .await
-        .expect("history");
+    let history =
+        api.call("AWSStepFunctions.GetExecutionHistory", json!({"executionArn": execution})).await.expect("history");
     let history = history["events"].to_string();
     assert!(history.contains("States.HeartbeatTimeout") || history.contains("States.Timeout"), "{history}");
     assert!(history.contains("RefundPayment"), "{history}");

@@ -34,7 +34,8 @@ async fn an_order_is_delivered_and_its_story_is_told() {
     assert!(notified.contains(&"RestaurantConfirmed".to_owned()), "{notified:?}");
 
     // GraphQL reads the same order.
-    let data = graphql(&demo, "query($id: ID!) { order(id: $id) { status history { status } } }", json!({"id": id})).await;
+    let data =
+        graphql(&demo, "query($id: ID!) { order(id: $id) { status history { status } } }", json!({"id": id})).await;
     assert_eq!(data["order"]["status"], "DELIVERED");
     demo.shutdown().await;
 }

@@ -34,10 +34,9 @@ async fn a_partner_outage_opens_the_circuit_and_the_replay_heals_every_order() {
     let orders = demo.orders().orders(100_000, None).await.expect("read model");
     assert!(orders.len() >= 100, "5 orders/s for 26 s placed only {}", orders.len());
     for order in &orders {
-        let order = wait_for_order(&demo, &order.id, Duration::from_secs(90), |order| {
-            order.status == OrderStatus::Delivered
-        })
-        .await;
+        let order =
+            wait_for_order(&demo, &order.id, Duration::from_secs(90), |order| order.status == OrderStatus::Delivered)
+                .await;
         let delivered = order.history.iter().filter(|change| change.status == OrderStatus::Delivered).count();
         assert_eq!(delivered, 1, "order {} delivered {delivered} times: {:?}", order.id, order.history);
     }
@@ -50,7 +49,10 @@ async fn a_partner_outage_opens_the_circuit_and_the_replay_heals_every_order() {
             .filter_map(|message| serde_json::from_str::<Value>(message["Body"].as_str()?).ok())
             .map(|event| {
                 let data = &event["detail"]["data"];
-                (data["from"].as_str().unwrap_or_default().to_owned(), data["to"].as_str().unwrap_or_default().to_owned())
+                (
+                    data["from"].as_str().unwrap_or_default().to_owned(),
+                    data["to"].as_str().unwrap_or_default().to_owned(),
+                )
             })
             .collect();
         (!seen.is_empty()).then_some(seen)
@@ -67,7 +69,12 @@ async fn a_partner_outage_opens_the_circuit_and_the_replay_heals_every_order() {
     assert!(!replays.is_empty(), "no replay was started");
     let states: HashMap<String, String> = replays
         .iter()
-        .map(|replay| (replay["ReplayName"].as_str().unwrap_or_default().to_owned(), replay["State"].as_str().unwrap_or_default().to_owned()))
+        .map(|replay| {
+            (
+                replay["ReplayName"].as_str().unwrap_or_default().to_owned(),
+                replay["State"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
         .collect();
     assert!(states.values().any(|state| state == "COMPLETED"), "{states:?}");
     let archive = demo

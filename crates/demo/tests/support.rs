@@ -122,9 +122,8 @@ pub async fn watch_order(demo: &Demo, id: &str) -> tokio::task::JoinHandle<Vec<S
             let Message::Text(text) = message else { continue };
             let message: Value = serde_json::from_str(&text).expect("JSON");
             match message["type"].as_str() {
-                Some("next") => statuses.push(
-                    message["payload"]["data"]["orderUpdated"]["status"].as_str().unwrap_or_default().to_owned(),
-                ),
+                Some("next") => statuses
+                    .push(message["payload"]["data"]["orderUpdated"]["status"].as_str().unwrap_or_default().to_owned()),
                 Some("complete") | Some("error") => break,
                 _ => {}
             }

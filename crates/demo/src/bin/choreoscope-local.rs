@@ -57,9 +57,10 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-            "choreoscope_local=info,choreoscope_demo=info".into()
-        }))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "choreoscope_local=info,choreoscope_demo=info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
@@ -93,7 +94,8 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         let demo = Demo::start(prepared, settings).await.context("the food-delivery demo could not start")?;
         // One line on stdout, so scripts and tests can read the endpoint.
         println!("choreoscope-local listening on {}", demo.system().endpoint_url());
-        println!("food-delivery demo: GraphQL at {}", demo.graphql_url());
+        // stdout keeps its one line: scripts read it and may close the pipe.
+        eprintln!("food-delivery demo: GraphQL at {}", demo.graphql_url());
         stopped().await?;
         tracing::info!("shutting down");
         demo.shutdown().await;
@@ -110,12 +112,10 @@ async fn serve(args: Args) -> anyhow::Result<()> {
 /// POSTs `body` to a control endpoint of the demo running on `port`.
 async fn control(port: u16, path: &str, body: Value) -> anyhow::Result<Value> {
     let url = format!("http://127.0.0.1:{port}{path}");
-    let response = reqwest::Client::new()
-        .post(&url)
-        .json(&body)
-        .send()
-        .await
-        .with_context(|| format!("no demo answers at {url}: is `choreoscope-local --demo --port {port}` running?"))?;
+    let response =
+        reqwest::Client::new().post(&url).json(&body).send().await.with_context(|| {
+            format!("no demo answers at {url}: is `choreoscope-local --demo --port {port}` running?")
+        })?;
     let status = response.status();
     if status == reqwest::StatusCode::NOT_FOUND {
         bail!("the local system on port {port} runs without the demo: start it with --demo");

@@ -53,7 +53,9 @@ async fn callback(State(services): State<Services>, body: axum::body::Bytes) -> 
     let event_type = match answer.decision.as_str() {
         "CONFIRMED" => "RestaurantConfirmed",
         "REJECTED" => "RestaurantRejected",
-        other => return reply(StatusCode::BAD_REQUEST, format!("unknown decision {other:?}: use CONFIRMED or REJECTED")),
+        other => {
+            return reply(StatusCode::BAD_REQUEST, format!("unknown decision {other:?}: use CONFIRMED or REJECTED"));
+        }
     };
     let order_id = answer.order_id.clone();
     let request = services
@@ -67,7 +69,9 @@ async fn callback(State(services): State<Services>, body: axum::body::Bytes) -> 
         .await;
     let causation = match request {
         Ok(Some(request)) => request.unwrap_or_default(),
-        Ok(None) => return reply(StatusCode::NOT_FOUND, format!("no restaurant request for order {}", answer.order_id)),
+        Ok(None) => {
+            return reply(StatusCode::NOT_FOUND, format!("no restaurant request for order {}", answer.order_id));
+        }
         Err(error) => return reply(StatusCode::SERVICE_UNAVAILABLE, error.to_string()),
     };
     let data = json!({"orderId": answer.order_id, "reference": answer.reference, "reason": answer.reason});
@@ -109,9 +113,10 @@ pub async fn handle(services: &Services, payload: Value) -> FunctionResult {
             (task_tokens::succeed(services, &token, &output).await?, "CONFIRMED")
         }
         "RestaurantRejected" => (task_tokens::fail(services, &token, "RestaurantRejected", &reason).await?, "REJECTED"),
-        "OrderCancelled" => {
-            (task_tokens::fail(services, &token, "OrderCancelled", "the customer cancelled the order").await?, "CANCELLED")
-        }
+        "OrderCancelled" => (
+            task_tokens::fail(services, &token, "OrderCancelled", "the customer cancelled the order").await?,
+            "CANCELLED",
+        ),
         other => return Err(FunctionError::permanent("InvalidEvent", format!("unexpected event {other}"))),
     };
     let new_state = if answered == Answered::TooLate { "LATE" } else { new_state };
@@ -124,9 +129,11 @@ async fn request(services: &Services, order_id: &str) -> Result<Option<(String, 
     services
         .store
         .run(move |conn| {
-            conn.query_row("SELECT state, task_token FROM restaurant_requests WHERE order_id = ?1", [&order_id], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
+            conn.query_row(
+                "SELECT state, task_token FROM restaurant_requests WHERE order_id = ?1",
+                [&order_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
             .optional()
         })
         .await

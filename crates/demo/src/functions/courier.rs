@@ -32,7 +32,13 @@ pub async fn handle(services: &Services, payload: Value) -> FunctionResult {
         "CourierAssigned" => {
             tokio::time::sleep(services.courier_ride).await;
             let courier = event.data["courier"].clone();
-            DemoEvent::new("couriers", "OrderDelivered", &order_id, &event.id, json!({"orderId": order_id, "courier": courier}))
+            DemoEvent::new(
+                "couriers",
+                "OrderDelivered",
+                &order_id,
+                &event.id,
+                json!({"orderId": order_id, "courier": courier}),
+            )
         }
         other => return Err(FunctionError::permanent("InvalidEvent", format!("unexpected event {other}"))),
     };

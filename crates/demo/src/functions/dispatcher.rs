@@ -121,9 +121,10 @@ pub(super) async fn set_state(
 
 /// Puts the request back on the bus as `RETRYABLE`, for the archive.
 async fn park(services: &Services, event: &ReceivedEvent, order_id: &str) -> Result<(), FunctionError> {
-    let parked = DemoEvent::new("restaurants", "RestaurantConfirmationRequested", order_id, &event.id, event.data.clone())
-        .with_idempotency_key(format!("{order_id}:RestaurantConfirmationRequested:parked:{}", event.id))
-        .with_status(EventStatus::Retryable);
+    let parked =
+        DemoEvent::new("restaurants", "RestaurantConfirmationRequested", order_id, &event.id, event.data.clone())
+            .with_idempotency_key(format!("{order_id}:RestaurantConfirmationRequested:parked:{}", event.id))
+            .with_status(EventStatus::Retryable);
     publish(services, parked).await?;
     set_state(services, order_id, "PARKED", None, &event.id).await
 }

@@ -20,9 +20,9 @@ mod task_tokens;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use callbacks::{RestaurantAnswer, callback_router};
 use choreoscope_local::Api;
 use choreoscope_local::functions::{FunctionError, Functions};
-pub use callbacks::{RestaurantAnswer, callback_router};
 
 use crate::circuit::Circuits;
 use crate::envelope::{self, DemoEvent, PublishError, ReceivedEvent};

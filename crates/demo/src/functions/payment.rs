@@ -32,7 +32,13 @@ pub async fn handle(services: &Services, payload: Value) -> FunctionResult {
     }
 }
 
-async fn charge(services: &Services, order_id: String, execution: String, amount: i64, causation: String) -> FunctionResult {
+async fn charge(
+    services: &Services,
+    order_id: String,
+    execution: String,
+    amount: i64,
+    causation: String,
+) -> FunctionResult {
     if amount <= 0 {
         return Err(FunctionError::permanent("PaymentDeclined", format!("order {order_id} has no amount to charge")));
     }
@@ -77,7 +83,10 @@ async fn charge(services: &Services, order_id: String, execution: String, amount
         .run({
             let event_id = event_id.clone();
             move |conn| {
-                conn.execute("UPDATE payments SET charged_event_id = ?2 WHERE order_id = ?1", params![order_id, event_id])
+                conn.execute(
+                    "UPDATE payments SET charged_event_id = ?2 WHERE order_id = ?1",
+                    params![order_id, event_id],
+                )
             }
         })
         .await

@@ -92,7 +92,7 @@ pub struct OrderUpdate {
     pub order_id: String,
     /// Its new status.
     pub status: OrderStatus,
-    /// Its status before; `None` for a new order (or the first update a
+    /// Its status before; absent for a new order (or the first update a
     /// subscription sends, which is the order's state when it subscribed).
     pub previous: Option<OrderStatus>,
     /// The event that changed it.
