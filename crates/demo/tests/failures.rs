@@ -84,3 +84,38 @@ async fn a_restaurant_that_never_answers_times_the_task_out_and_the_order_fails_
     assert!(history.contains("RefundPayment"), "{history}");
     demo.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_partner_that_refuses_the_request_is_a_hard_error_not_retried_and_visible() {
+    let (_dir, demo) = start(quick()).await;
+    let hard_errors = support::capture(&demo, "RestaurantRequestFailed", "test-hard-errors").await;
+    demo.faults().set_partner(PartnerFault::Rejecting);
+    let id = place(&demo, "Femi", 1).await;
+    let order = wait_for_order(&demo, &id, Duration::from_secs(30), |order| order.status.is_final()).await;
+    assert_eq!(order.status, OrderStatus::Failed, "{order:?}");
+
+    // Published with status HARD_ERROR ...
+    let seen = tokio::sync::Mutex::new(Vec::<Value>::new());
+    let events = eventually(Duration::from_secs(10), "the hard error event", || async {
+        let mut seen = seen.lock().await;
+        seen.extend(drain(&demo, &hard_errors).await);
+        (!seen.is_empty()).then(|| seen.clone())
+    })
+    .await;
+    let event: Value = serde_json::from_str(events[0]["Body"].as_str().unwrap_or_default()).expect("event");
+    assert_eq!(event["detail"]["metadata"]["status"], "HARD_ERROR");
+    assert_eq!(event["detail"]["data"]["orderId"], json!(id));
+
+    // ... and dead-lettered after one attempt: a 4xx is not retried.
+    let api = demo.system().api();
+    let dlq = api.call("AmazonSQS.GetQueueUrl", json!({"QueueName": "restaurant-dispatcher-dlq"})).await.expect("dlq");
+    let dlq = dlq["QueueUrl"].as_str().expect("url").to_owned();
+    let dead = eventually(Duration::from_secs(10), "the dead letter", || async {
+        Some(drain(&demo, &dlq).await).filter(|messages| !messages.is_empty())
+    })
+    .await;
+    let attributes = &dead[0]["MessageAttributes"];
+    assert_eq!(attributes["ERROR_CODE"]["StringValue"], "PartnerRequestInvalid", "{attributes}");
+    assert_eq!(attributes["RETRY_ATTEMPTS"]["StringValue"], "0", "{attributes}");
+    demo.shutdown().await;
+}

@@ -34,8 +34,9 @@ pub struct ColdStart {
 
 /// The binary cargo built beside this bench, if it is there.
 pub fn binary() -> Option<PathBuf> {
-    // Cargo builds a package's binaries for its benches and says where;
-    // `../choreoscope-local` from `target/<profile>/deps/` is the same file.
+    // The binary is in crates/demo now: build it first
+    // (`cargo build --release --bin choreoscope-local`); it is then
+    // `../choreoscope-local` from `target/release/deps/`.
     let built = option_env!("CARGO_BIN_EXE_choreoscope-local").map(PathBuf::from);
     let beside = std::env::current_exe()
         .ok()
