@@ -144,6 +144,21 @@ impl ReceivedEvent {
     }
 }
 
+#[cfg(test)]
+impl ReceivedEvent {
+    /// An event about order `order_id` as a consumer receives it, for tests.
+    pub(crate) fn for_test(id: &str, event_type: &str, order_id: &str) -> Self {
+        let event = DemoEvent::new("test", event_type, order_id, "c-1", json!({"orderId": order_id}));
+        Self {
+            id: id.into(),
+            detail_type: event_type.into(),
+            metadata: event.metadata,
+            data: event.data,
+            replay_name: None,
+        }
+    }
+}
+
 /// An event that is not in the demo's envelope.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]

@@ -77,20 +77,9 @@ async fn charge(
         &causation,
         json!({"orderId": order_id, "paymentId": payment_id, "amountCents": amount, "currency": "EUR"}),
     );
-    let event_id = publish(services, event).await?;
-    services
-        .store
-        .run({
-            let event_id = event_id.clone();
-            move |conn| {
-                conn.execute(
-                    "UPDATE payments SET charged_event_id = ?2 WHERE order_id = ?1",
-                    params![order_id, event_id],
-                )
-            }
-        })
-        .await
-        .map_err(store_failed)?;
+    let event_id =
+        publish_and_record(services, event, "UPDATE payments SET charged_event_id = ?2 WHERE order_id = ?1", order_id)
+            .await?;
     Ok(json!({"paymentId": payment_id, "duplicate": false, "eventId": event_id}))
 }
 
@@ -123,19 +112,22 @@ async fn refund(services: &Services, order_id: String, causation: String, reason
         &causation,
         json!({"orderId": order_id, "paymentId": payment_id, "amountCents": amount, "reason": reason}),
     );
-    let event_id = publish(services, event).await?;
-    services
-        .store
-        .run({
-            let event_id = event_id.clone();
-            move |conn| {
-                conn.execute(
-                    "UPDATE payments SET status = 'REFUNDED', refunded_event_id = ?2 WHERE order_id = ?1",
-                    params![order_id, event_id],
-                )
-            }
-        })
-        .await
-        .map_err(store_failed)?;
+    let record = "UPDATE payments SET status = 'REFUNDED', refunded_event_id = ?2 WHERE order_id = ?1";
+    let event_id = publish_and_record(services, event, record, order_id).await?;
     Ok(json!({"refunded": true, "paymentId": payment_id, "eventId": event_id}))
+}
+
+/// Publishes `event`, then records its id on the order's payment with
+/// `update` (`?1` the order, `?2` the event id): a retry after a crash in
+/// between publishes again, which consumers dedupe by idempotency key.
+async fn publish_and_record(
+    services: &Services,
+    event: DemoEvent,
+    update: &'static str,
+    order_id: String,
+) -> Result<String, FunctionError> {
+    let event_id = publish(services, event).await?;
+    let recorded = event_id.clone();
+    services.store.run(move |conn| conn.execute(update, params![order_id, recorded])).await.map_err(store_failed)?;
+    Ok(event_id)
 }

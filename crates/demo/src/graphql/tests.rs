@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use tokio::sync::watch;
 
 use super::*;
-use crate::envelope::{Metadata, ReceivedEvent};
+use crate::envelope::ReceivedEvent;
 use crate::orders::{OrderStatus, PlaceOrder};
 use crate::store::DemoStore;
 
@@ -28,22 +28,7 @@ fn fixture() -> Fixture {
 }
 
 fn event(id: &str, event_type: &str, order_id: &str) -> ReceivedEvent {
-    ReceivedEvent {
-        id: id.into(),
-        detail_type: event_type.into(),
-        metadata: Metadata {
-            domain: "food-delivery".into(),
-            service: "test".into(),
-            event_type: event_type.into(),
-            schema_version: "1".into(),
-            correlation_id: order_id.into(),
-            causation_id: "c-1".into(),
-            idempotency_key: format!("{order_id}:{event_type}"),
-            status: None,
-        },
-        data: json!({}),
-        replay_name: None,
-    }
+    ReceivedEvent::for_test(id, event_type, order_id)
 }
 
 /// Runs `query` and returns its data as JSON, failing on errors.

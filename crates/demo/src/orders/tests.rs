@@ -1,7 +1,7 @@
 use serde_json::Value;
 
 use super::*;
-use crate::envelope::{Metadata, ReceivedEvent};
+use crate::envelope::ReceivedEvent;
 
 fn open() -> (tempfile::TempDir, Orders) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -17,24 +17,8 @@ fn pizza(items: Vec<(&str, u32)>) -> PlaceOrder {
     }
 }
 
-/// An event of the fulfilment about `order_id`, as a consumer receives it.
 fn event(id: &str, event_type: &str, order_id: &str) -> ReceivedEvent {
-    ReceivedEvent {
-        id: id.into(),
-        detail_type: event_type.into(),
-        metadata: Metadata {
-            domain: "food-delivery".into(),
-            service: "test".into(),
-            event_type: event_type.into(),
-            schema_version: "1".into(),
-            correlation_id: order_id.into(),
-            causation_id: "c-1".into(),
-            idempotency_key: format!("{order_id}:{event_type}"),
-            status: None,
-        },
-        data: serde_json::json!({"orderId": order_id}),
-        replay_name: None,
-    }
+    ReceivedEvent::for_test(id, event_type, order_id)
 }
 
 async fn count(orders: &Orders, table: &'static str) -> i64 {
