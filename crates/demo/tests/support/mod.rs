@@ -1,6 +1,6 @@
 //! Starting a demo for a test, and talking to it as a client would.
 
-#![allow(dead_code)]
+#![allow(dead_code)] // each test file uses a part of it
 
 use std::time::{Duration, Instant};
 
