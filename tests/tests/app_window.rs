@@ -13,17 +13,19 @@ use choreoscope_e2e::{Running, free_port, wait_for_port, workspace_bin};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-/// Node labels of `assets/sample-topology.json`, by kind.
+/// Node labels of `assets/sample-topology.json`, by kind (a target's
+/// dead-letter queue is a target node too).
 const BUSES: [&str; 2] = ["default", "orders"];
 const RULES: [&str; 5] =
     ["audit-all-orders", "forward-shop-events", "nightly-sales-report", "order-placed", "payment-failed"];
-const TARGETS: [&str; 6] = [
+const TARGETS: [&str; 7] = [
     "/aws/events/orders-audit",
     "build-sales-report",
     "charge-payment",
     "notify-customer",
     "order-analytics",
     "order-fulfilment",
+    "order-placed-dlq",
 ];
 
 fn tauri_driver() -> PathBuf {
@@ -106,10 +108,10 @@ async fn check_window(client: &Client) {
     assert_eq!(node_labels("bus").await, json!(BUSES));
     assert_eq!(node_labels("rule").await, json!(RULES));
     assert_eq!(node_labels("target").await, json!(TARGETS));
-    assert_eq!(graph.attr("data-node-count").await.expect("attr").as_deref(), Some("13"));
-    assert_eq!(graph.attr("data-edge-count").await.expect("attr").as_deref(), Some("12"));
+    assert_eq!(graph.attr("data-node-count").await.expect("attr").as_deref(), Some("14"));
+    assert_eq!(graph.attr("data-edge-count").await.expect("attr").as_deref(), Some("13"));
     let edges = texts_of(client, "li[data-edge-id]", "data-edge-id").await;
-    assert_eq!(edges.len(), 12);
+    assert_eq!(edges.len(), 13);
 
     // Laid out left to right: every edge points right on the canvas.
     let backwards: Value = client

@@ -9,6 +9,7 @@
 mod connection;
 mod error;
 mod event;
+mod story;
 mod tasks;
 mod topology;
 mod trace;
@@ -16,6 +17,7 @@ mod trace;
 pub use connection::{ConnectionInfo, ConnectionMode};
 pub use error::AppError;
 pub use event::{BusEvent, EventPage, PutEventOutcome};
+pub use story::{EventStory, StoryEvent, StoryExecution, StoryQuery};
 pub use tasks::WaitingTask;
-pub use topology::{Edge, EdgeKind, Node, NodeKind, TargetKind, Topology};
+pub use topology::{Detail, DetailFormat, Edge, EdgeKind, Node, NodeKind, TargetKind, Topology};
 pub use trace::{AttemptResult, AttemptTrace, EventTrace, InvocationOutcome, InvocationTrace, TraceError, TraceHop};

@@ -12,8 +12,14 @@ pub enum NodeKind {
     Bus,
     /// A rule on a bus.
     Rule,
-    /// A target of a rule.
+    /// A resource events or calls are delivered to: a rule's target, a
+    /// dead-letter queue, or a resource a state machine uses (its
+    /// `target_kind` says which). One node per ARN, whatever its roles.
     Target,
+    /// An archive of a bus's events.
+    Archive,
+    /// An EventBridge connection (the authorisation API destinations use).
+    Connection,
 }
 
 /// The kind of resource a target delivers to, read from its ARN.
@@ -93,6 +99,64 @@ pub enum EdgeKind {
     BusToRule,
     /// A rule delivers the events it matched to a target.
     RuleToTarget,
+    /// A target's undeliverable events go to this dead-letter queue.
+    DeadLetter,
+    /// A bus keeps (some of) its events in this archive.
+    BusToArchive,
+    /// An API destination authorises its calls with this connection.
+    ApiDestinationToConnection,
+    /// A state machine invokes this function.
+    Invokes,
+    /// A state machine puts events on this bus.
+    PutsEvents,
+    /// A state machine sends messages to this queue.
+    SendsMessage,
+    /// A state machine starts executions of this state machine.
+    StartsExecution,
+}
+
+/// How the UI shows a [`Detail`]'s value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum DetailFormat {
+    /// Prose.
+    Text,
+    /// An identifier, URL or expression, shown in a fixed-width font.
+    Code,
+    /// JSON text, shown indented.
+    Json,
+}
+
+/// One named fact about a node or an edge, for the details panel. An
+/// ordered list rather than a map: the order is the order shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Detail {
+    /// What the value is ("Retry policy").
+    pub name: String,
+    /// The value, as text.
+    pub value: String,
+    /// How to show it.
+    pub format: DetailFormat,
+}
+
+impl Detail {
+    /// Prose.
+    pub fn text(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self { name: name.into(), value: value.into(), format: DetailFormat::Text }
+    }
+
+    /// An identifier or expression.
+    pub fn code(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self { name: name.into(), value: value.into(), format: DetailFormat::Code }
+    }
+
+    /// JSON text.
+    pub fn json(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self { name: name.into(), value: value.into(), format: DetailFormat::Json }
+    }
 }
 
 /// A node of the choreography graph.
@@ -108,16 +172,22 @@ pub struct Node {
     pub label: String,
     /// The resource's ARN, where it has one.
     pub arn: Option<String>,
-    /// For targets: the kind of resource delivered to.
+    /// For targets: the kind of resource (function, queue, state machine…).
     pub target_kind: Option<TargetKind>,
     /// For rules: the event pattern (JSON text), if any.
     pub event_pattern: Option<String>,
     /// For rules: the schedule expression, if any.
     pub schedule_expression: Option<String>,
-    /// For rules: `ENABLED` or `DISABLED`.
+    /// The resource's state in AWS's words, where it has one: `ENABLED` or
+    /// `DISABLED` for rules and archives, `AUTHORIZED`, `DEAUTHORIZED`… for
+    /// connections, `ACTIVE` or `INACTIVE` for API destinations, `ACTIVE`
+    /// or `DELETING` for state machines.
     pub state: Option<String>,
     /// Free-text description of the resource.
     pub description: Option<String>,
+    /// Everything else worth showing, in order: archive statistics, a state
+    /// machine's definition, an API destination's endpoint… Never secrets.
+    pub details: Vec<Detail>,
 }
 
 impl Node {
@@ -133,6 +203,7 @@ impl Node {
             schedule_expression: None,
             state: None,
             description: None,
+            details: Vec::new(),
         }
     }
 }
@@ -150,6 +221,11 @@ pub struct Edge {
     pub target: String,
     /// What the edge stands for.
     pub kind: EdgeKind,
+    /// A short label drawn on the edge (`waitForTaskToken`), if any.
+    pub label: Option<String>,
+    /// What the edge carries: a rule's input and retry settings for its
+    /// target, the states of a state machine that use a resource…
+    pub details: Vec<Detail>,
 }
 
 /// The choreography graph: every node and edge, in a stable order.
@@ -203,8 +279,20 @@ mod tests {
     fn topology_serialises_in_camel_case() {
         let mut node = Node::new("rule/default/r", NodeKind::Rule, "r");
         node.event_pattern = Some(r#"{"source":["shop"]}"#.into());
-        let json = serde_json::to_value(Topology { nodes: vec![node], edges: vec![] }).expect("serialisable");
+        node.details.push(Detail::json("Input transformer", "{}"));
+        let edge = Edge {
+            id: "e".into(),
+            source: "a".into(),
+            target: "b".into(),
+            kind: EdgeKind::DeadLetter,
+            label: None,
+            details: vec![Detail::code("Rule", "r")],
+        };
+        let json = serde_json::to_value(Topology { nodes: vec![node], edges: vec![edge] }).expect("serialisable");
         assert_eq!(json["nodes"][0]["kind"], "rule");
         assert_eq!(json["nodes"][0]["eventPattern"], r#"{"source":["shop"]}"#);
+        assert_eq!(json["nodes"][0]["details"][0]["format"], "json");
+        assert_eq!(json["edges"][0]["kind"], "deadLetter");
+        assert_eq!(json["edges"][0]["details"][0]["name"], "Rule");
     }
 }

@@ -23,6 +23,7 @@ mod events;
 mod graph;
 mod inventory;
 pub mod provision;
+pub mod story;
 pub mod tasks;
 pub mod trace;
 
@@ -30,10 +31,13 @@ pub use connection::Connection;
 pub use error::{ObserveError, Result};
 pub use events::EventTail;
 pub use graph::ChoreographyGraph;
-pub use inventory::{BusInfo, Inventory, RuleInfo, TargetInfo};
+pub use inventory::{
+    ApiDestinationInfo, ArchiveInfo, BusInfo, Clients, ConnectionSummary, Inventory, RetryPolicyInfo, RuleInfo,
+    StateMachineInfo, TargetInfo,
+};
 
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
-use choreoscope_model::{ConnectionInfo, EventTrace, PutEventOutcome, Topology, WaitingTask};
+use choreoscope_model::{ConnectionInfo, EventStory, EventTrace, PutEventOutcome, StoryQuery, Topology, WaitingTask};
 
 /// The dashboard's view of one connection: the AWS SDK clients for it.
 #[derive(Debug, Clone)]
@@ -42,6 +46,7 @@ pub struct Observer {
     eventbridge: aws_sdk_eventbridge::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
     stepfunctions: aws_sdk_sfn::Client,
+    sqs: aws_sdk_sqs::Client,
 }
 
 impl Observer {
@@ -53,6 +58,7 @@ impl Observer {
             eventbridge: aws_sdk_eventbridge::Client::new(&sdk),
             logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
             stepfunctions: aws_sdk_sfn::Client::new(&sdk),
+            sqs: aws_sdk_sqs::Client::new(&sdk),
         }
     }
 
@@ -85,9 +91,16 @@ impl Observer {
         tasks::waiting_tasks(&self.stepfunctions).await
     }
 
-    /// Reads buses, rules and targets.
+    /// The SQS client.
+    pub fn sqs(&self) -> &aws_sdk_sqs::Client {
+        &self.sqs
+    }
+
+    /// Reads everything the graph shows: buses, rules, targets, archives,
+    /// connections, API destinations, state machines and queues.
     pub async fn inventory(&self) -> Result<Inventory> {
-        Inventory::read(&self.eventbridge).await
+        Inventory::read(Clients { eventbridge: &self.eventbridge, stepfunctions: &self.stepfunctions, sqs: &self.sqs })
+            .await
     }
 
     /// The names of every bus.
@@ -108,6 +121,12 @@ impl Observer {
             messages.extend(events::bus_log_records(&self.logs, &bus, &pattern, 0).await?);
         }
         Ok(trace::assemble(event_id, messages.iter().map(|(_, message)| message.as_str())))
+    }
+
+    /// The events a search finds, how they caused one another, their traces
+    /// and the executions they started (see [`story`]).
+    pub async fn story(&self, query: StoryQuery) -> Result<EventStory> {
+        story::find(self, query).await
     }
 
     /// The choreography graph as the UI receives it.

@@ -334,6 +334,13 @@ pub async fn waiting_tasks(client: &Client) -> Result<Vec<WaitingTask>> {
     Ok(waiting)
 }
 
+/// The `.waitForTaskToken` tasks waiting in one execution, oldest first.
+pub async fn waiting_in_execution(client: &Client, execution: &ExecutionRef) -> Result<Vec<WaitingTask>> {
+    let history = history(client, &execution.execution_arn).await?;
+    let definition = current_definition(client, &execution.state_machine_arn).await?;
+    Ok(waiting_in_history(execution, &history, definition.as_ref()))
+}
+
 /// `None` for the errors of something deleted meanwhile.
 fn skip_gone<T>(result: Result<T>) -> Result<Option<T>> {
     match result {

@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { liveRenderer, renderers } from '../test/fakeRenderer';
-import { sampleTopology } from '../test/fixtures';
+import { fullTopology, sampleTopology } from '../test/fixtures';
 import { GraphView } from './GraphView';
 
 vi.mock('./renderer', () => import('../test/fakeRenderer'));
@@ -71,6 +71,26 @@ describe('GraphView', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Close details' }));
     expect(screen.queryByRole('complementary')).not.toBeInTheDocument();
     expect(liveRenderer().select).toHaveBeenLastCalledWith(null);
+  });
+
+  it("shows a node's details and those of the edges around it", () => {
+    render(<GraphView topology={fullTopology()} />);
+    act(() => liveRenderer().callbacks.onSelect('archive:keep'));
+    const archive = screen.getByRole('complementary', { name: 'Details of keep' });
+    expect(archive).toHaveTextContent('Archive');
+    expect(archive).toHaveTextContent('Events42');
+    expect(archive.querySelector('pre')?.textContent).toBe(JSON.stringify({ source: ['shop'] }, null, 2));
+
+    act(() => liveRenderer().callbacks.onSelect('api:notify'));
+    const delivery = screen.getByRole('region', { name: 'Delivery from order-placed' });
+    expect(delivery).toHaveTextContent('Input path$.detail');
+    expect(delivery).toHaveTextContent('Retry policy2 retries');
+    expect(screen.getByRole('complementary', { name: 'Details of notify' })).toHaveTextContent('API destination');
+
+    act(() => liveRenderer().callbacks.onSelect('arn:aws:states:us-east-1:000000000000:stateMachine:fulfil'));
+    const puts = screen.getByRole('region', { name: 'Puts events to orders' });
+    expect(puts).toHaveTextContent('waitForTaskToken');
+    expect(puts).toHaveTextContent('StatesAsk (waitForTaskToken)');
   });
 
   it('closes the details when the node leaves the graph', () => {

@@ -60,7 +60,7 @@ export function GraphView({ topology }: { topology: Topology }) {
         </button>
       </div>
       {topology.nodes.length > 0 && <Legend topology={topology} />}
-      {selectedNode && <NodeDetails node={selectedNode} onClose={() => setSelectedId(null)} />}
+      {selectedNode && <NodeDetails node={selectedNode} topology={topology} onClose={() => setSelectedId(null)} />}
       <ul className="sr-only" aria-label="Graph nodes">
         {topology.nodes.map((node) => (
           <li key={node.id} data-node-id={node.id} data-node-kind={node.kind}>

@@ -1,21 +1,23 @@
-// The panel shown for the node clicked on the graph.
+// The panel shown for the node clicked on the graph: what the node is, its
+// own details, and those of the edges around it.
+import type { Detail } from '../bindings/Detail';
 import type { Node } from '../bindings/Node';
-import { TARGET_NAMES } from './palette';
+import type { Topology } from '../bindings/Topology';
+import { edgeSections, kindName, prettyJson } from './details';
 
 interface Props {
   node: Node;
+  topology: Topology;
   onClose: () => void;
 }
 
-const KIND_NAMES = { bus: 'Event bus', rule: 'Rule', target: 'Target' } as const;
-
-export function NodeDetails({ node, onClose }: Props) {
-  const kind = node.kind === 'target' ? TARGET_NAMES[node.targetKind ?? 'other'] : KIND_NAMES[node.kind];
+export function NodeDetails({ node, topology, onClose }: Props) {
+  const sections = edgeSections(node, topology);
   return (
     <aside className="node-details" aria-label={`Details of ${node.label}`}>
       <header className="node-details__header">
         <div>
-          <p className="node-details__kind">{kind}</p>
+          <p className="node-details__kind">{kindName(node, topology)}</p>
           <h2 className="node-details__title">{node.label}</h2>
         </div>
         <button type="button" className="icon-button" aria-label="Close details" onClick={onClose}>
@@ -27,17 +29,37 @@ export function NodeDetails({ node, onClose }: Props) {
         {node.state && <Field name="State" value={node.state} />}
         {node.scheduleExpression && <Field name="Schedule" value={node.scheduleExpression} mono />}
         {node.description && <Field name="Description" value={node.description} />}
-        {node.eventPattern && (
-          <div className="field">
-            <dt>Event pattern</dt>
-            <dd>
-              <pre className="code">{prettyJson(node.eventPattern)}</pre>
-            </dd>
-          </div>
-        )}
+        {node.eventPattern && <JsonField name="Event pattern" value={node.eventPattern} />}
+        {node.details.map((detail, i) => (
+          <DetailField key={`${detail.name}-${i}`} detail={detail} />
+        ))}
       </dl>
+      {sections.map((section) => (
+        <section key={section.id} className="node-details__section" aria-label={section.title}>
+          <h3 className="node-details__section-title">
+            {section.title}
+            {section.label && <span className="node-details__badge">{section.label}</span>}
+          </h3>
+          <dl className="node-details__fields">
+            {section.details.map((detail, i) => (
+              <DetailField key={`${detail.name}-${i}`} detail={detail} />
+            ))}
+          </dl>
+        </section>
+      ))}
     </aside>
   );
+}
+
+function DetailField({ detail }: { detail: Detail }) {
+  switch (detail.format) {
+    case 'json':
+      return <JsonField name={detail.name} value={detail.value} />;
+    case 'code':
+      return <Field name={detail.name} value={detail.value} mono />;
+    case 'text':
+      return <Field name={detail.name} value={detail.value} />;
+  }
 }
 
 function Field({ name, value, mono = false }: { name: string; value: string; mono?: boolean }) {
@@ -49,11 +71,13 @@ function Field({ name, value, mono = false }: { name: string; value: string; mon
   );
 }
 
-/** Event patterns arrive as JSON text; show them indented, or as-is if not JSON. */
-export function prettyJson(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
+function JsonField({ name, value }: { name: string; value: string }) {
+  return (
+    <div className="field">
+      <dt>{name}</dt>
+      <dd>
+        <pre className="code">{prettyJson(value)}</pre>
+      </dd>
+    </div>
+  );
 }

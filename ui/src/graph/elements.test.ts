@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Topology } from '../bindings/Topology';
-import { node, sampleTopology } from '../test/fixtures';
+import { edge, fullTopology, node, sampleTopology } from '../test/fixtures';
 import { nodeClasses, shapeKey, toElements } from './elements';
 
 describe('nodeClasses', () => {
@@ -23,6 +23,40 @@ describe('nodeClasses', () => {
       'rule',
       'scheduled',
     ]);
+  });
+});
+
+describe('the rest of a system', () => {
+  it('classes archives, connections and dead-letter queues', () => {
+    const byId = new Map(toElements(fullTopology()).map((el) => [el.data.id, el]));
+    expect(byId.get('archive:keep')?.classes).toEqual(['archive']);
+    expect(byId.get('connection:provider')?.classes).toEqual(['connection']);
+    const dlq = byId.get('arn:aws:sqs:us-east-1:000000000000:pay-dlq');
+    expect(dlq?.classes).toEqual(['target', 'target-queue', 'dlq']);
+    expect(nodeClasses(node({ id: 'q', kind: 'target', targetKind: 'queue' }), new Set())).toEqual([
+      'target',
+      'target-queue',
+    ]);
+  });
+
+  it('marks state machine calls, labels and dead-letter edges', () => {
+    const byId = new Map(toElements(fullTopology()).map((el) => [el.data.id, el]));
+    expect(byId.get('dl1')?.classes).toEqual(['deadLetter']);
+    expect(byId.get('s1')?.classes).toEqual(['invokes', 'call']);
+    expect(byId.get('s2')?.classes).toEqual(['putsEvents', 'call', 'labelled']);
+    expect(byId.get('s2')?.data.label).toBe('waitForTaskToken');
+    // Unlabelled edges have no label at all, so `edge[label]` skips them.
+    expect(byId.get('s1')?.data).not.toHaveProperty('label');
+  });
+
+  it('treats a deauthorised connection and a disabled archive as inactive', () => {
+    const topology = fullTopology();
+    const states: Partial<Record<string, string>> = { connection: 'DEAUTHORIZED', archive: 'DISABLED' };
+    topology.nodes = topology.nodes.map((n) => ({ ...n, state: states[n.kind] ?? n.state }));
+    const byId = new Map(toElements(topology).map((el) => [el.data.id, el]));
+    expect(byId.get('connection:provider')?.classes).toEqual(['connection', 'disabled']);
+    expect(byId.get('archive:keep')?.classes).toEqual(['archive', 'disabled']);
+    expect(byId.get('c1')?.classes).toEqual(['apiDestinationToConnection', 'inactive']);
   });
 });
 
@@ -55,7 +89,7 @@ describe('toElements', () => {
   it('drops edges whose endpoints are missing', () => {
     const topology: Topology = {
       nodes: [node({ id: 'bus:a', kind: 'bus' })],
-      edges: [{ id: 'dangling', source: 'bus:a', target: 'rule:gone', kind: 'busToRule' }],
+      edges: [edge({ id: 'dangling', source: 'bus:a', target: 'rule:gone', kind: 'busToRule' })],
     };
     expect(toElements(topology).map((el) => el.data.id)).toEqual(['bus:a']);
   });

@@ -2,36 +2,60 @@
 // Styling hangs off classes, so style.ts is the only place that knows colours.
 import type { ElementDefinition } from 'cytoscape';
 import type { Edge } from '../bindings/Edge';
+import type { EdgeKind } from '../bindings/EdgeKind';
 import type { Node } from '../bindings/Node';
 import type { Topology } from '../bindings/Topology';
 
-export function isDisabledRule(node: Node): boolean {
-  return node.kind === 'rule' && node.state?.toUpperCase() === 'DISABLED';
+/** States in which a resource passes nothing on, as AWS names them per kind. */
+const INACTIVE_STATES = new Set(['DISABLED', 'DEAUTHORIZED', 'INACTIVE']);
+
+/** A disabled rule or archive, a deauthorised connection, an inactive API destination. */
+export function isInactive(node: Node): boolean {
+  return INACTIVE_STATES.has(node.state?.toUpperCase() ?? '');
 }
 
-/** Classes for a node: its kind, its target kind, and `disabled` for disabled rules. */
-export function nodeClasses(node: Node): string[] {
+/** Edges drawn from a state machine to the resources its states use. */
+export const CALL_EDGES: ReadonlySet<EdgeKind> = new Set(['invokes', 'putsEvents', 'sendsMessage', 'startsExecution']);
+
+/** Ids of the queues some target sends its dead letters to. */
+export function deadLetterQueueIds(topology: Topology): Set<string> {
+  return new Set(topology.edges.filter((e) => e.kind === 'deadLetter').map((e) => e.target));
+}
+
+/**
+ * Classes for a node: its kind, its target kind, `dlq` for dead-letter
+ * queues, `scheduled` rules, and `disabled` for anything inactive.
+ */
+export function nodeClasses(node: Node, deadLetterQueues: ReadonlySet<string> = new Set()): string[] {
   const classes: string[] = [node.kind];
   if (node.kind === 'target') classes.push(`target-${node.targetKind ?? 'other'}`);
+  if (deadLetterQueues.has(node.id)) classes.push('dlq');
   if (node.kind === 'rule' && node.scheduleExpression) classes.push('scheduled');
-  if (isDisabledRule(node)) classes.push('disabled');
+  if (isInactive(node)) classes.push('disabled');
   return classes;
 }
 
-/** Classes for an edge: its kind, and `inactive` when it touches a disabled rule. */
-export function edgeClasses(edge: Edge, disabledRuleIds: ReadonlySet<string>): string[] {
+/**
+ * Classes for an edge: its kind, `call` for a state machine's uses,
+ * `labelled` when it carries a label, and `inactive` when it touches
+ * something inactive.
+ */
+export function edgeClasses(edge: Edge, inactiveIds: ReadonlySet<string>): string[] {
   const classes: string[] = [edge.kind];
-  if (disabledRuleIds.has(edge.source) || disabledRuleIds.has(edge.target)) classes.push('inactive');
+  if (CALL_EDGES.has(edge.kind)) classes.push('call');
+  if (edge.label) classes.push('labelled');
+  if (inactiveIds.has(edge.source) || inactiveIds.has(edge.target)) classes.push('inactive');
   return classes;
 }
 
 export function toElements(topology: Topology): ElementDefinition[] {
   const nodeIds = new Set(topology.nodes.map((n) => n.id));
-  const disabled = new Set(topology.nodes.filter(isDisabledRule).map((n) => n.id));
+  const inactive = new Set(topology.nodes.filter(isInactive).map((n) => n.id));
+  const deadLetterQueues = deadLetterQueueIds(topology);
   const nodes: ElementDefinition[] = topology.nodes.map((node) => ({
     group: 'nodes',
     data: { id: node.id, label: node.label, kind: node.kind },
-    classes: nodeClasses(node),
+    classes: nodeClasses(node, deadLetterQueues),
   }));
   // An edge to a node that is not in the graph would make Cytoscape throw;
   // drop it rather than lose the whole picture.
@@ -39,8 +63,15 @@ export function toElements(topology: Topology): ElementDefinition[] {
     .filter((edge) => nodeIds.has(edge.source) && nodeIds.has(edge.target))
     .map((edge) => ({
       group: 'edges',
-      data: { id: edge.id, source: edge.source, target: edge.target, kind: edge.kind },
-      classes: edgeClasses(edge, disabled),
+      data: {
+        id: edge.id,
+        source: edge.source,
+        target: edge.target,
+        kind: edge.kind,
+        // Only labelled edges carry one, so `edge[label]` selects them.
+        ...(edge.label ? { label: edge.label } : {}),
+      },
+      classes: edgeClasses(edge, inactive),
     }));
   return [...nodes, ...edges];
 }

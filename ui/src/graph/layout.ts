@@ -1,5 +1,6 @@
 // The ELK "layered" layout: left-to-right flow with buses in the first
-// column, rules in the middle and targets in the last.
+// column, then rules, then targets, then what targets lead to (DLQs,
+// connections, the resources state machines use).
 import type { LayoutOptions, NodeSingular } from 'cytoscape';
 
 export const FIT_PADDING = 40;
@@ -13,16 +14,19 @@ export function elkLayoutOptions(onStop: () => void): LayoutOptions {
     padding: FIT_PADDING,
     animate: false,
     nodeDimensionsIncludeLabels: false,
-    // Pin entry buses to the first layer and targets to the last, so the
-    // columns hold even when a bus has no rules or a rule has no targets. A
-    // bus that a rule routes into is not pinned: it sits after that rule, so
-    // cross-bus edges point right like every other edge.
+    // Pin entry buses to the first layer, so the column holds even when a
+    // bus has no rules. A bus that a rule routes into is not pinned: it sits
+    // after that rule, so cross-bus edges point right like every other edge.
+    // Events a state machine puts back on a bus do not unpin it: that loop
+    // is drawn as a curve going back. Everything else (targets, their DLQs
+    // and connections, archives, what state machines call) sits one layer
+    // after what leads to it.
     nodeLayoutOptions: (node: NodeSingular): Record<string, string> | undefined => {
       const kind: unknown = node.data('kind');
-      if (kind === 'bus' && node.incomers('edge').empty()) {
+      const routedInto = node.incomers('edge').some((edge) => edge.data('kind') === 'ruleToTarget');
+      if (kind === 'bus' && !routedInto) {
         return { 'elk.layered.layering.layerConstraint': 'FIRST' };
       }
-      if (kind === 'target') return { 'elk.layered.layering.layerConstraint': 'LAST' };
       return undefined;
     },
     elk: {

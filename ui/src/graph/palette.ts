@@ -1,8 +1,16 @@
-// One colour per kind of node, shared by the canvas stylesheet and the legend.
+// One colour per kind of node and edge, shared by the canvas stylesheet,
+// the legend and the details panel.
+import type { EdgeKind } from '../bindings/EdgeKind';
 import type { TargetKind } from '../bindings/TargetKind';
 
 export const BUS_COLOR = '#8b5cf6';
 export const RULE_COLOR = '#14b8a6';
+export const ARCHIVE_COLOR = '#eab308';
+export const CONNECTION_COLOR = '#a3a3a3';
+/** Dead-letter queues and the edges into them. */
+export const DLQ_COLOR = '#ef4444';
+/** Edges from a state machine to what its states use. */
+export const CALL_COLOR = '#38bdf8';
 
 export const TARGET_COLORS: Record<TargetKind, string> = {
   function: '#f59e0b',
@@ -22,4 +30,17 @@ export const TARGET_NAMES: Record<TargetKind, string> = {
   stateMachine: 'State machine',
   apiDestination: 'API destination',
   other: 'Other target',
+};
+
+/** What each kind of edge means, as the details panel and legend say it. */
+export const EDGE_NAMES: Record<EdgeKind, string> = {
+  busToRule: 'Rule',
+  ruleToTarget: 'Delivery',
+  deadLetter: 'Dead letters',
+  busToArchive: 'Archived',
+  apiDestinationToConnection: 'Authorised by',
+  invokes: 'Invokes',
+  putsEvents: 'Puts events',
+  sendsMessage: 'Sends messages',
+  startsExecution: 'Starts executions',
 };

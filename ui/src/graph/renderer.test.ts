@@ -1,7 +1,7 @@
 // Runs the real Cytoscape + ELK layout headless: no canvas needed.
 import { describe, expect, it, vi } from 'vitest';
 import type { Topology } from '../bindings/Topology';
-import { node, sampleTopology } from '../test/fixtures';
+import { edge, fullTopology, node, sampleTopology } from '../test/fixtures';
 import { shapeKey } from './elements';
 import { createRenderer } from './renderer';
 
@@ -38,8 +38,8 @@ describe('createRenderer', () => {
       node({ id: 'rule:default/forward', kind: 'rule', label: 'forward' }),
     );
     topology.edges.push(
-      { id: 'f1', source: 'bus:default', target: 'rule:default/forward', kind: 'busToRule' },
-      { id: 'f2', source: 'rule:default/forward', target: 'bus:orders', kind: 'ruleToTarget' },
+      edge({ id: 'f1', source: 'bus:default', target: 'rule:default/forward', kind: 'busToRule' }),
+      edge({ id: 'f2', source: 'rule:default/forward', target: 'bus:orders', kind: 'ruleToTarget' }),
     );
     const { renderer, onLayoutDone } = layOut(topology);
     await vi.waitFor(() => expect(onLayoutDone).toHaveBeenCalledWith(shapeKey(topology)));
@@ -47,6 +47,24 @@ describe('createRenderer', () => {
     const backwards = renderer.cy.edges().filter((e) => e.source().position('x') >= e.target().position('x'));
     expect(backwards.map((e) => e.id())).toEqual([]);
     expect(x(renderer, 'bus:orders')).toBeGreaterThan(x(renderer, 'rule:default/forward') + 100);
+    renderer.destroy();
+  });
+
+  it('puts DLQs, connections and what a state machine calls after what leads to them', async () => {
+    const topology = fullTopology();
+    const { renderer, onLayoutDone } = layOut(topology);
+    await vi.waitFor(() => expect(onLayoutDone).toHaveBeenCalledWith(shapeKey(topology)));
+
+    const dlq = 'arn:aws:sqs:us-east-1:000000000000:pay-dlq';
+    const machine = 'arn:aws:states:us-east-1:000000000000:stateMachine:fulfil';
+    expect(x(renderer, dlq)).toBeGreaterThan(x(renderer, 'api:notify') + 100);
+    expect(x(renderer, 'connection:provider')).toBeGreaterThan(x(renderer, 'api:notify') + 100);
+    expect(x(renderer, 'archive:keep')).toBeGreaterThan(x(renderer, 'bus:orders') + 100);
+    expect(x(renderer, 'target:fn')).toBeGreaterThan(x(renderer, machine) + 100);
+    // The events the state machine puts back on the bus do not move the bus
+    // out of the first column: that one edge goes back, every other points right.
+    const backwards = renderer.cy.edges().filter((e) => e.source().position('x') >= e.target().position('x'));
+    expect(backwards.map((e) => e.id())).toEqual(['s2']);
     renderer.destroy();
   });
 

@@ -1,15 +1,24 @@
-// The Cytoscape stylesheet: shape by node kind, colour by target kind, and
-// muted/dashed for disabled rules. Classes come from elements.ts.
+// The Cytoscape stylesheet: shape by node kind, colour by target kind,
+// muted/dashed for anything inactive, dashed red dead-letter edges and dotted
+// state machine calls. Classes come from elements.ts.
 import type { StylesheetJson } from 'cytoscape';
 import type { TargetKind } from '../bindings/TargetKind';
-import { BUS_COLOR, RULE_COLOR, TARGET_COLORS } from './palette';
+import {
+  ARCHIVE_COLOR,
+  BUS_COLOR,
+  CALL_COLOR,
+  CONNECTION_COLOR,
+  DLQ_COLOR,
+  RULE_COLOR,
+  TARGET_COLORS,
+} from './palette';
 
 const FONT = 'Inter, "Segoe UI", system-ui, -apple-system, "Helvetica Neue", Arial, sans-serif';
 const TEXT = '#e6edf3';
 const EDGE = '#5b6675';
 
 /** Width of each kind of node; labels are cut with an ellipsis to fit. */
-export const NODE_WIDTH = { bus: 190, rule: 176, target: 176 } as const;
+export const NODE_WIDTH = { bus: 190, rule: 176, target: 176, archive: 160, connection: 160 } as const;
 
 const targetRules: StylesheetJson = (Object.keys(TARGET_COLORS) as TargetKind[]).map((kind) => ({
   selector: `node.target-${kind}`,
@@ -65,6 +74,37 @@ export const graphStyle: StylesheetJson = [
   },
   ...targetRules,
   {
+    // After the target colours: a queue that holds dead letters says so.
+    selector: 'node.dlq',
+    style: {
+      'border-color': DLQ_COLOR,
+      'background-color': tint(DLQ_COLOR),
+      'border-style': 'double',
+      'border-width': 4,
+    },
+  },
+  {
+    selector: 'node.archive',
+    style: {
+      shape: 'barrel',
+      width: NODE_WIDTH.archive,
+      'background-color': tint(ARCHIVE_COLOR),
+      'border-color': ARCHIVE_COLOR,
+      'text-max-width': '136px',
+    },
+  },
+  {
+    selector: 'node.connection',
+    style: {
+      shape: 'cut-rectangle',
+      width: NODE_WIDTH.connection,
+      height: 38,
+      'background-color': tint(CONNECTION_COLOR),
+      'border-color': CONNECTION_COLOR,
+      'text-max-width': '136px',
+    },
+  },
+  {
     selector: 'node.disabled',
     style: {
       'border-style': 'dashed',
@@ -94,6 +134,45 @@ export const graphStyle: StylesheetJson = [
       'taxi-turn': '50%',
       'taxi-radius': 8,
       'z-index': 2,
+    },
+  },
+  {
+    selector: 'edge.deadLetter',
+    style: {
+      'line-style': 'dashed',
+      'line-dash-pattern': [6, 4],
+      'line-color': DLQ_COLOR,
+      'target-arrow-color': DLQ_COLOR,
+    },
+  },
+  {
+    selector: 'edge.busToArchive, edge.apiDestinationToConnection',
+    style: { 'line-style': 'dotted', 'target-arrow-shape': 'tee' },
+  },
+  {
+    // A state machine's calls; putEvents often goes back to a bus to its
+    // left, which a curve shows better than right-angled taxi lines.
+    selector: 'edge.call',
+    style: {
+      'line-style': 'dotted',
+      'line-color': CALL_COLOR,
+      'target-arrow-color': CALL_COLOR,
+      'curve-style': 'unbundled-bezier',
+      'control-point-distances': [40],
+      'control-point-weights': [0.5],
+    },
+  },
+  {
+    selector: 'edge.labelled',
+    style: {
+      label: 'data(label)',
+      'font-family': FONT,
+      'font-size': 10,
+      color: '#cbd5e1',
+      'text-background-color': '#0d1117',
+      'text-background-opacity': 0.85,
+      'text-background-padding': '2px',
+      'text-rotation': 'none',
     },
   },
   {
