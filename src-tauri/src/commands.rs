@@ -1,6 +1,8 @@
 //! The commands the UI invokes.
 
-use choreoscope_model::{AppError, ConnectionInfo, ConnectionMode, EventPage, EventTrace, PutEventOutcome, Topology};
+use choreoscope_model::{
+    AppError, ConnectionInfo, ConnectionMode, EventPage, EventStory, EventTrace, PutEventOutcome, StoryQuery, Topology,
+};
 use choreoscope_observe::EventTail;
 use tauri::State;
 
@@ -38,13 +40,19 @@ pub async fn list_events(state: State<'_, AppState>, since_ms: Option<i64>) -> R
     Ok(EventTail::since(since).poll(state.observer.logs(), &buses).await?)
 }
 
-/// Puts a sample `OrderPlaced` event on the sample bus.
 /// The trace of one event, hop by hop, from the bus logs.
 #[tauri::command]
 pub async fn get_trace(state: State<'_, AppState>, event_id: String) -> Result<EventTrace, AppError> {
     Ok(state.observer.trace(&event_id).await?)
 }
 
+/// The events a search finds, by causation, with traces and the executions they started.
+#[tauri::command]
+pub async fn get_story(state: State<'_, AppState>, query: StoryQuery) -> Result<EventStory, AppError> {
+    Ok(state.observer.story(query).await?)
+}
+
+/// Puts a sample `OrderPlaced` event on the sample bus.
 #[tauri::command]
 pub async fn put_sample_event(state: State<'_, AppState>) -> Result<PutEventOutcome, AppError> {
     let detail = sample_event::order_placed();

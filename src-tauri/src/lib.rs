@@ -43,6 +43,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::get_topology,
             commands::list_events,
             commands::get_trace,
+            commands::get_story,
             commands::put_sample_event,
         ])
         .run(tauri::generate_context!())

@@ -187,6 +187,88 @@ describe('App', () => {
     expect(trace).toHaveTextContent('503: partner down');
   });
 
+  it('searches the story of an order and shows it by cause, then goes back to live events', async () => {
+    const trace = (eventId: string) => ({ eventId, hops: [], complete: true });
+    answer('get_story', {
+      query: { kind: 'correlationId', value: 'o-7' },
+      truncated: false,
+      events: [
+        {
+          event: busEvent('placed', 1_000, { detailType: 'OrderPlaced' }),
+          correlationId: 'o-7',
+          causationId: null,
+          causedBy: null,
+          status: null,
+          replayName: null,
+          trace: trace('placed'),
+        },
+        {
+          event: busEvent('parked', 1_500, { detailType: 'RestaurantConfirmationRequested' }),
+          correlationId: 'o-7',
+          causationId: 'placed',
+          causedBy: 'placed',
+          status: 'RETRYABLE',
+          replayName: 'heal-restaurant-partner-1',
+          trace: trace('parked'),
+        },
+      ],
+      executions: [
+        {
+          executionArn: 'arn:aws:states:us-east-1:1:execution:order-fulfilment:run-1',
+          stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:order-fulfilment',
+          name: 'run-1',
+          status: 'RUNNING',
+          startedMs: 1_010,
+          stoppedMs: null,
+          startedBy: 'placed',
+          waiting: [],
+        },
+      ],
+    });
+    await renderLoaded();
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Correlation id' }), { target: { value: ' o-7 ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Search' }));
+    const story = await screen.findByTestId('story');
+    expect(tauri.invoke).toHaveBeenCalledWith('get_story', { query: { kind: 'correlationId', value: 'o-7' } });
+    expect(story).toHaveTextContent('Everything correlated with o-7: 2 events over 500 ms, 1 workflow execution');
+    const tree = within(story).getByRole('list', { name: 'Events by cause' });
+    const items = within(tree).getAllByRole('listitem');
+    expect(items.map((item) => [item.dataset.eventId, item.dataset.depth])).toEqual([
+      ['placed', '0'],
+      ['parked', '1'],
+    ]);
+    expect(items[0]).toHaveTextContent('order-fulfilment');
+    expect(items[1]).toHaveTextContent('RETRYABLE');
+    expect(items[1]).toHaveTextContent('replayed');
+    expect(rows()).toHaveLength(0);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Back to live events' }));
+    expect(rows()).toHaveLength(2);
+  });
+
+  it('says why a search failed', async () => {
+    fail('get_story', { message: 'search for a value without quotes or backslashes', code: null });
+    await renderLoaded();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Search by' }), { target: { value: 'text' } });
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Any value' }), { target: { value: 'a"b' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Search' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Could not search: search for a value without quotes');
+  });
+
+  it('opens the whole story from an event that carries a correlation id', async () => {
+    answer('list_events', page([busEvent('ev-9', 9_000, { detail: { metadata: { correlationId: 'o-9' } } })]));
+    answer('get_story', { query: { kind: 'correlationId', value: 'o-9' }, truncated: false, events: [], executions: [] });
+    answer('get_trace', { eventId: 'ev-9', hops: [], complete: true });
+    render(<App />);
+    const row = await screen.findByTestId('event-row');
+    fireEvent.click(within(row).getByRole('button'));
+    fireEvent.click(within(row).getByRole('button', { name: 'Show the whole story' }));
+    await waitFor(() =>
+      expect(tauri.invoke).toHaveBeenCalledWith('get_story', { query: { kind: 'correlationId', value: 'o-9' } }),
+    );
+    expect(await screen.findByText(/No event matches/)).toBeInTheDocument();
+  });
+
   it('puts a sample event and says where it went', async () => {
     let resolve: (value: unknown) => void = () => {};
     tauri.commands.set('put_sample_event', () => new Promise((r) => (resolve = r)));

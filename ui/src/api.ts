@@ -7,8 +7,10 @@ import type { AppError } from './bindings/AppError';
 import type { BusEvent } from './bindings/BusEvent';
 import type { ConnectionInfo } from './bindings/ConnectionInfo';
 import type { EventPage } from './bindings/EventPage';
+import type { EventStory } from './bindings/EventStory';
 import type { EventTrace } from './bindings/EventTrace';
 import type { PutEventOutcome } from './bindings/PutEventOutcome';
+import type { StoryQuery } from './bindings/StoryQuery';
 import type { Topology } from './bindings/Topology';
 
 export type { UnlistenFn };
@@ -27,6 +29,10 @@ export function listEvents(sinceMs: number | null): Promise<EventPage> {
 
 export function getTrace(eventId: string): Promise<EventTrace> {
   return invoke<EventTrace>('get_trace', { eventId });
+}
+
+export function getStory(query: StoryQuery): Promise<EventStory> {
+  return invoke<EventStory>('get_story', { query });
 }
 
 export function putSampleEvent(): Promise<PutEventOutcome> {

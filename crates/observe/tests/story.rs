@@ -13,8 +13,7 @@ use choreoscope_observe::{Connection, Observer};
 async fn delivered_order() -> (tempfile::TempDir, Demo, Observer, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let prepared = LocalSystem::prepare(Config::new(dir.path()).with_port(0)).await.expect("local system");
-    let mut settings = DemoSettings::default();
-    settings.courier_ride = Duration::from_millis(20);
+    let mut settings = DemoSettings { courier_ride: Duration::from_millis(20), ..DemoSettings::default() };
     settings.partner.answers_after = Duration::from_millis(50);
     let demo = Demo::start(prepared, settings).await.expect("demo");
     let observer =

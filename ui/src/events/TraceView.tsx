@@ -1,6 +1,7 @@
 // What happened to one event, hop by hop: each bus that received it, the
 // rules it matched, and every delivery with its attempts on a time axis.
 import type { AttemptTrace } from '../bindings/AttemptTrace';
+import type { EventTrace } from '../bindings/EventTrace';
 import type { InvocationOutcome } from '../bindings/InvocationOutcome';
 import type { InvocationTrace } from '../bindings/InvocationTrace';
 import type { TraceHop } from '../bindings/TraceHop';
@@ -24,7 +25,11 @@ export function TraceView({ eventId }: { eventId: string }) {
       </p>
     );
   }
-  const { trace } = state;
+  return <TraceDetails trace={state.trace} />;
+}
+
+/** A trace already read (a story holds the traces of its events). */
+export function TraceDetails({ trace }: { trace: EventTrace }) {
   if (trace.hops.length === 0) {
     return <p className="trace__note">No bus logged this event yet (bus logging may be off).</p>;
   }
