@@ -36,7 +36,7 @@ export function EventList({ events, loading, error }: Props) {
       {story.state.status !== 'idle' ? (
         <>
           <div className="story-bar">
-            <span>{describeQuery(story.state.query)}</span>
+            <span>{story.state.status === 'ready' ? 'Story' : describeQuery(story.state.query)}</span>
             <button type="button" onClick={story.close}>
               Back to live events
             </button>

@@ -10,6 +10,9 @@ import { resourceName } from './traceFormat';
 import { TraceDetails } from './TraceView';
 import './story.css';
 
+/** Deeper causes are not indented further: the pane is narrow. */
+const MAX_INDENT = 6;
+
 export function StoryView({ story }: { story: EventStory }) {
   const lines = storyLines(story);
   const [open, setOpen] = useState<string | null>(null);
@@ -45,7 +48,7 @@ function StoryRow({ line, open, onToggle }: { line: StoryLine; open: boolean; on
     hop.invocations.some((invocation) => invocation.outcome === 'deadLettered' || invocation.outcome === 'dropped'),
   );
   return (
-    <li className="story__row" data-event-id={event.id} data-depth={line.depth} style={{ paddingLeft: `${line.depth * 14}px` }}>
+    <li className="story__row" data-event-id={event.id} data-depth={line.depth} style={{ paddingLeft: `${Math.min(line.depth, MAX_INDENT) * 10}px` }}>
       <button type="button" className="story__summary-line" aria-expanded={open} onClick={onToggle}>
         <span className="story__when" title={new Date(event.receivedAtMs).toISOString()}>
           {formatClock(event.receivedAtMs)} <small>+{formatDuration(line.sinceStartMs)}</small>
