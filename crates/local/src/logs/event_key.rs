@@ -133,3 +133,34 @@ mod tests {
         assert_eq!(EventKey::new(10, 3).previous(), EventKey::new(10, 2));
     }
 }
+
+/// The top-level string `event_id` of a JSON log message (a bus-log
+/// record), which the store indexes; `None` for anything else.
+pub fn event_id_of(message: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Keyed {
+        event_id: Option<serde_json::Value>,
+    }
+    // Most messages are not bus-log records: skip parsing them.
+    if !message.trim_start().starts_with('{') || !message.contains("\"event_id\"") {
+        return None;
+    }
+    match serde_json::from_str::<Keyed>(message).ok()?.event_id? {
+        serde_json::Value::String(id) => Some(id),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod event_id_tests {
+    use super::event_id_of;
+
+    #[test]
+    fn only_a_top_level_string_event_id_is_a_key() {
+        assert_eq!(event_id_of(r#"{"event_id": "e-1", "details": {}}"#).as_deref(), Some("e-1"));
+        assert_eq!(event_id_of(r#"{"details": {"event_id": "e-1"}}"#), None);
+        assert_eq!(event_id_of(r#"{"event_id": 7}"#), None);
+        assert_eq!(event_id_of("event_id e-1"), None);
+        assert_eq!(event_id_of(r#"{"event_id": "e-1""#), None);
+    }
+}

@@ -102,57 +102,121 @@ pub(super) fn filter_log_events(shared: &Shared, input: Input) -> OpResult {
 
     let conn = shared.store.conn();
     retention::open_group(&conn, &group, shared.clock.now_ms())?;
+    let mut page = Page { streams, pattern, limit, events: Vec::new(), bytes: 0, cursor: after, full: false };
+    if let Some(keys) = indexed_keys(&page.pattern) {
+        // Every candidate in one go: the page ends only on its size.
+        let mut statement = conn.prepare_cached(
+            "SELECT e.seq, e.log_stream, e.timestamp_ms, e.ingestion_ms, e.message
+             FROM log_event_keys k JOIN log_events e ON e.seq = k.seq
+             WHERE k.log_group = ?1 AND k.event_key = ?2
+               AND (e.timestamp_ms, e.seq) > (?3, ?4) AND e.timestamp_ms >= ?5 AND e.timestamp_ms <= ?6",
+        )?;
+        let mut rows: Vec<Row> = Vec::new();
+        for key in keys {
+            let found =
+                statement.query_map(params![group, key, after.timestamp_ms, after.seq, start_ms, end_ms], row)?;
+            rows.extend(found.collect::<Result<Vec<_>, _>>()?);
+        }
+        rows.sort_by_key(|row| (row.2, row.0));
+        rows.dedup_by_key(|row| row.0);
+        let count = rows.len();
+        let taken = rows.into_iter().take_while(|row| page.offer(row)).count();
+        return Ok(page.output(taken < count));
+    }
     let mut statement = conn.prepare_cached(
         "SELECT seq, log_stream, timestamp_ms, ingestion_ms, message FROM log_events
          WHERE log_group = ?1 AND (timestamp_ms, seq) > (?2, ?3) AND timestamp_ms >= ?4 AND timestamp_ms <= ?5
          ORDER BY timestamp_ms, seq LIMIT ?6",
     )?;
-    let mut events: Vec<Value> = Vec::new();
-    let mut bytes = 0;
-    let mut cursor = after;
-    let mut more = true;
-    'scan: for _ in 0..MAX_BATCHES {
-        let rows: Vec<(i64, String, i64, i64, String)> = statement
-            .query_map(params![group, cursor.timestamp_ms, cursor.seq, start_ms, end_ms, SCAN_BATCH], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
+    for _ in 0..MAX_BATCHES {
+        let cursor = page.cursor;
+        let rows: Vec<Row> = statement
+            .query_map(params![group, cursor.timestamp_ms, cursor.seq, start_ms, end_ms, SCAN_BATCH], row)?
             .collect::<Result<_, _>>()?;
         let last_batch = (rows.len() as i64) < SCAN_BATCH;
         let count = rows.len();
-        for (index, (seq, stream, timestamp, ingestion, message)) in rows.into_iter().enumerate() {
-            let key = EventKey::new(timestamp, seq);
-            if !streams.includes(&stream) || !pattern.matches(&message) {
-                cursor = key;
-                continue;
-            }
-            bytes += message.len() + 26;
-            if bytes > MAX_PAGE_BYTES && !events.is_empty() {
-                // This event starts the next page.
-                break 'scan;
-            }
-            cursor = key;
-            events.push(json!({
-                "logStreamName": stream,
-                "timestamp": timestamp,
-                "message": message,
-                "ingestionTime": ingestion,
-                "eventId": key.id(),
-            }));
-            if events.len() == limit {
-                more = !(last_batch && index + 1 == count);
-                break 'scan;
-            }
+        let taken = rows.iter().take_while(|row| page.offer(row)).count();
+        if taken < count {
+            return Ok(page.output(true));
         }
         if last_batch {
-            more = false;
-            break;
+            return Ok(page.output(false));
         }
     }
-    let mut output = json!({ "events": events, "searchedLogStreams": [] });
-    if more {
-        output["nextToken"] = cursor.id().into();
+    Ok(page.output(true))
+}
+
+/// A stored event: seq, stream, timestamp, ingestion time, message.
+type Row = (i64, String, i64, i64, String);
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+/// The `event_id` values a pattern pins, when the index can answer it.
+fn indexed_keys(pattern: &FilterPattern) -> Option<Vec<String>> {
+    match pattern {
+        FilterPattern::Json(json) => json.required_values("event_id").filter(|keys| keys.len() <= MAX_INDEXED_KEYS),
+        FilterPattern::Text(_) => None,
     }
-    Ok(output)
+}
+
+/// Most `event_id` values read through the index (a trace asks for one; a
+/// story for a few dozen).
+const MAX_INDEXED_KEYS: usize = 100;
+
+/// The page being filled.
+struct Page {
+    streams: Streams,
+    pattern: FilterPattern,
+    limit: usize,
+    events: Vec<Value>,
+    bytes: usize,
+    /// The last event looked at: the next page starts after it.
+    cursor: EventKey,
+    full: bool,
+}
+
+impl Page {
+    /// Looks at the next event in order; `false` once the page is full and
+    /// this event belongs to the next one.
+    fn offer(&mut self, (seq, stream, timestamp, ingestion, message): &Row) -> bool {
+        if self.full {
+            return false;
+        }
+        let key = EventKey::new(*timestamp, *seq);
+        if !self.streams.includes(stream) || !self.pattern.matches(message) {
+            self.cursor = key;
+            return true;
+        }
+        self.bytes += message.len() + 26;
+        if self.bytes > MAX_PAGE_BYTES && !self.events.is_empty() {
+            // This event starts the next page.
+            self.full = true;
+            return false;
+        }
+        self.cursor = key;
+        self.events.push(json!({
+            "logStreamName": stream,
+            "timestamp": timestamp,
+            "message": message,
+            "ingestionTime": ingestion,
+            "eventId": key.id(),
+        }));
+        if self.events.len() == self.limit {
+            self.full = true;
+        }
+        true
+    }
+
+    /// The response; `more` when events may follow the cursor.
+    fn output(self, more: bool) -> Value {
+        let mut output = json!({ "events": self.events, "searchedLogStreams": [] });
+        if more {
+            output["nextToken"] = self.cursor.id().into();
+        }
+        output
+    }
 }
 
 #[cfg(test)]
@@ -301,5 +365,69 @@ mod tests {
         assert!(error.message.ends_with("Member must have length less than or equal to 1024"), "{}", error.message);
         let error = system.err("FilterLogEvents", json!({}));
         assert_eq!(error.code, "InvalidParameterException");
+    }
+
+    #[test]
+    fn event_id_patterns_read_the_index_and_answer_as_a_scan_would() {
+        let system = System::new();
+        system.stream("g", "a");
+        system.stream("g", "b");
+        let record = |id: &str, step: &str| json!({"event_id": id, "message_type": step}).to_string();
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for i in 0..300 {
+            a.push((NOW - 1_000 + i, record(&format!("e-{}", i % 7), "RULE_MATCH")));
+            b.push((NOW - 1_000 + i, record(&format!("e-{}", i % 5), "INVOCATION_SUCCESS")));
+        }
+        b.push((NOW - 1, r#"{"details": {"event_id": "e-1"}}"#.to_owned()));
+        b.push((NOW - 1, "e-1 in plain text".to_owned()));
+        for (stream, events) in [("a", &a), ("b", &b)] {
+            let events: Vec<(i64, &str)> = events.iter().map(|(t, m)| (*t, m.as_str())).collect();
+            system.put("g", stream, &events);
+        }
+        let (one, _) = all_pages(&system, json!({"filterPattern": "{ $.event_id = \"e-1\" }"}));
+        let every = |n: i64| (0..300).filter(|i| i % n == 1).count();
+        assert_eq!(one.len(), every(7) + every(5), "e-1: every 7th of 300 in a, every 5th in b");
+        assert!(one.iter().all(|m| m.contains("\"event_id\":\"e-1\"")));
+        let (two, _) =
+            all_pages(&system, json!({"filterPattern": "{ $.event_id = \"e-1\" || $.event_id = \"e-2\" }"}));
+        let every2 = |n: i64| (0..300).filter(|i| i % n == 2).count();
+        assert_eq!(two.len(), one.len() + every2(7) + every2(5));
+        let (matched, _) = all_pages(
+            &system,
+            json!({"filterPattern": "{ $.event_id = \"e-1\" && $.message_type = \"RULE_MATCH\" }", "logStreamNames": ["a"]}),
+        );
+        assert_eq!(matched.len(), every(7));
+        // Pages of 10 cover every match once, in timestamp order.
+        let (paged, pages) = all_pages(&system, json!({"filterPattern": "{ $.event_id = \"e-1\" }", "limit": 10}));
+        assert_eq!(paged.len(), one.len());
+        assert_eq!(pages, 11);
+        let (windowed, _) = all_pages(
+            &system,
+            json!({"filterPattern": "{ $.event_id = \"e-1\" }", "startTime": NOW - 900, "endTime": NOW - 801}),
+        );
+        let expected = (100..200).filter(|i| i % 7 == 1).count() + (100..200).filter(|i| i % 5 == 1).count();
+        assert_eq!(windowed.len(), expected);
+    }
+
+    #[test]
+    fn a_store_from_before_the_index_is_keyed_when_it_opens() {
+        let system = System::new();
+        system.stream("g", "a");
+        system.put("g", "a", &[(NOW, r#"{"event_id": "e-9"}"#), (NOW, "plain"), (NOW, r#"{"event_id": 9}"#)]);
+        let conn = system.shared.store.conn();
+        conn.execute_batch("DROP TABLE log_event_keys").expect("dropped");
+        crate::store::schema::migrate(&conn).expect("migrated");
+        let keys: Vec<String> = conn
+            .prepare("SELECT event_key FROM log_event_keys")
+            .expect("query")
+            .query_map([], |row| row.get(0))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("keys");
+        assert_eq!(keys, vec!["e-9".to_owned()]);
+        drop(conn);
+        let (found, _) = all_pages(&system, json!({"filterPattern": "{ $.event_id = \"e-9\" }"}));
+        assert_eq!(found.len(), 1);
     }
 }

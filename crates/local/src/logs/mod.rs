@@ -76,8 +76,13 @@ fn insert_events<'m>(
     let mut insert = conn.prepare_cached(
         "INSERT INTO log_events (log_group, log_stream, timestamp_ms, ingestion_ms, message) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
+    let mut key =
+        conn.prepare_cached("INSERT OR IGNORE INTO log_event_keys (log_group, event_key, seq) VALUES (?1, ?2, ?3)")?;
     for (timestamp_ms, message) in events {
         insert.execute(params![group, stream, timestamp_ms, ingestion_ms, message])?;
+        if let Some(event_id) = event_key::event_id_of(message) {
+            key.execute(params![group, event_id, conn.last_insert_rowid()])?;
+        }
     }
     Ok(())
 }

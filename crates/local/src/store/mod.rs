@@ -5,7 +5,7 @@
 //! behind a mutex: requests are short, and a single writer keeps every
 //! operation atomic.
 
-mod schema;
+pub(crate) mod schema;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};

@@ -100,6 +100,15 @@ CREATE TABLE IF NOT EXISTS log_events (
     FOREIGN KEY (log_group, log_stream) REFERENCES log_streams(log_group, name) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS log_events_by_group_time ON log_events (log_group, timestamp_ms, seq);
+-- The top-level `event_id` of JSON log events (bus-log records), so that a
+-- trace's `{ $.event_id = "..." }` reads its records, not the whole group.
+CREATE TABLE IF NOT EXISTS log_event_keys (
+    log_group           TEXT NOT NULL,
+    event_key           TEXT NOT NULL,
+    seq                 INTEGER NOT NULL REFERENCES log_events(seq) ON DELETE CASCADE,
+    PRIMARY KEY (log_group, event_key, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS log_event_keys_by_seq ON log_event_keys (seq);
 -- SQS (crates/local/src/sqs). A message's state is when it is next visible
 -- and how often it was received; see sqs/store.rs.
 CREATE TABLE IF NOT EXISTS sqs_queues (
@@ -307,5 +316,20 @@ CREATE TABLE IF NOT EXISTS sfn_invocations (
 
 /// Creates whatever of the schema is missing.
 pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(SCHEMA)
+    let had_keys: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_event_keys')",
+        [],
+        |row| row.get(0),
+    )?;
+    conn.execute_batch(SCHEMA)?;
+    if !had_keys {
+        // A store from before the index: key the events it already has.
+        conn.execute(
+            "INSERT OR IGNORE INTO log_event_keys (log_group, event_key, seq)
+             SELECT log_group, json_extract(message, '$.event_id'), seq FROM log_events
+             WHERE json_valid(message) AND json_type(message, '$.event_id') = 'text'",
+            [],
+        )?;
+    }
+    Ok(())
 }

@@ -137,7 +137,39 @@ impl JsonPattern {
     }
 }
 
+impl JsonPattern {
+    /// The values of top-level string field `field` a message must have to
+    /// match (`{ $.field = "v" }`, alone, in a conjunction, or as every
+    /// alternative of a disjunction); `None` when the pattern does not pin it
+    /// to exact values. The store indexes `event_id` by this.
+    pub fn required_values(&self, field: &str) -> Option<Vec<String>> {
+        self.expr.required_values(field)
+    }
+}
+
 impl Expr {
+    fn required_values(&self, field: &str) -> Option<Vec<String>> {
+        match self {
+            Self::Condition(Condition { path, test: Test::Text { negated: false, value } })
+                if !value.any_before
+                    && !value.any_after
+                    && matches!(path.as_slice(), [Step::Property(name)] if name == field) =>
+            {
+                Some(vec![value.core.clone()])
+            }
+            Self::Condition(_) => None,
+            // One pinned conjunct is enough: the others are checked on the candidates.
+            Self::And(conditions) => conditions.iter().find_map(|e| e.required_values(field)),
+            Self::Or(alternatives) => {
+                let mut values = Vec::new();
+                for alternative in alternatives {
+                    values.extend(alternative.required_values(field)?);
+                }
+                Some(values)
+            }
+        }
+    }
+
     fn eval(&self, root: &Value) -> bool {
         match self {
             Self::Or(alternatives) => alternatives.iter().any(|e| e.eval(root)),
@@ -458,6 +490,24 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exact_values_of_a_field_are_found_where_they_are_required() {
+        let required = |pattern: &str| JsonPattern::parse(pattern).expect("valid").required_values("event_id");
+        assert_eq!(required(r#"{ $.event_id = "e-1" }"#), Some(vec!["e-1".to_owned()]));
+        assert_eq!(
+            required(r#"{ $.event_id = "e-1" && $.message_type = "RULE_MATCH" }"#),
+            Some(vec!["e-1".to_owned()])
+        );
+        assert_eq!(
+            required(r#"{ $.event_id = "e-1" || $.event_id = "e-2" }"#),
+            Some(vec!["e-1".to_owned(), "e-2".to_owned()])
+        );
+        assert_eq!(required(r#"{ $.event_id = "e-1" || $.other = "x" }"#), None);
+        assert_eq!(required(r#"{ $.event_id = "e-*" }"#), None);
+        assert_eq!(required(r#"{ $.event_id != "e-1" }"#), None);
+        assert_eq!(required(r#"{ $.details.event_id = "e-1" }"#), None);
+    }
 
     fn matches(pattern: &str, message: &str) -> bool {
         JsonPattern::parse(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}")).matches(message)
