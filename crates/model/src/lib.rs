@@ -6,17 +6,23 @@
 //! crate's tests run (`cargo test -p choreoscope-model`), so the two sides
 //! cannot drift apart.
 
+mod activity;
 mod connection;
+mod dead_letters;
 mod error;
 mod event;
+mod pattern;
 mod story;
 mod tasks;
 mod topology;
 mod trace;
 
+pub use activity::{ActivityBatch, ActivityHop, CircuitStatus, EdgeActivity, HopOutcome, NodeActivity};
 pub use connection::{ConnectionInfo, ConnectionMode};
+pub use dead_letters::{DeadLetter, DeadLetterQueue, DeadLetterSender, RedriveOutcome, RedriveTo};
 pub use error::AppError;
 pub use event::{BusEvent, EventPage, PutEventOutcome};
+pub use pattern::{PatternCheck, PatternTest, RuleMatch};
 pub use story::{EventStory, StoryEvent, StoryExecution, StoryQuery};
 pub use tasks::WaitingTask;
 pub use topology::{Detail, DetailFormat, Edge, EdgeKind, Node, NodeKind, TargetKind, Topology};

@@ -16,8 +16,10 @@
 //! # Ok(()) }
 //! ```
 
+pub mod activity;
 pub mod bus_log;
 mod connection;
+pub mod dead_letters;
 mod error;
 mod events;
 mod graph;
@@ -30,14 +32,17 @@ pub mod trace;
 pub use connection::Connection;
 pub use error::{ObserveError, Result};
 pub use events::EventTail;
-pub use graph::ChoreographyGraph;
+pub use graph::{ChoreographyGraph, edge_id, node_id};
 pub use inventory::{
     ApiDestinationInfo, ArchiveInfo, BusInfo, Clients, ConnectionSummary, Inventory, RetryPolicyInfo, RuleInfo,
     StateMachineInfo, TargetInfo,
 };
 
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
-use choreoscope_model::{ConnectionInfo, EventStory, EventTrace, PutEventOutcome, StoryQuery, Topology, WaitingTask};
+use choreoscope_model::{
+    ConnectionInfo, DeadLetter, DeadLetterQueue, EventStory, EventTrace, PutEventOutcome, RedriveOutcome, RedriveTo,
+    StoryQuery, Topology, WaitingTask,
+};
 
 /// The dashboard's view of one connection: the AWS SDK clients for it.
 #[derive(Debug, Clone)]
@@ -127,6 +132,28 @@ impl Observer {
     /// and the executions they started (see [`story`]).
     pub async fn story(&self, query: StoryQuery) -> Result<EventStory> {
         story::find(self, query).await
+    }
+
+    /// Every dead-letter queue the targets name, with its depth.
+    pub async fn dead_letter_queues(&self) -> Result<Vec<DeadLetterQueue>> {
+        dead_letters::queues(&self.sqs, &self.inventory().await?).await
+    }
+
+    /// The messages of a dead-letter queue, read and made visible again at
+    /// once (see [`dead_letters`] for what a peek does to a queue).
+    pub async fn peek_dead_letters(&self, queue_url: &str, max: usize) -> Result<Vec<DeadLetter>> {
+        dead_letters::peek(&self.sqs, queue_url, max).await
+    }
+
+    /// Sends dead letters on (all of the queue's when `message_ids` is
+    /// empty) and deletes those sent; says what became of each.
+    pub async fn redrive_dead_letters(
+        &self,
+        queue_url: &str,
+        message_ids: &[String],
+        to: RedriveTo,
+    ) -> Result<Vec<RedriveOutcome>> {
+        dead_letters::redrive(self, queue_url, message_ids, to).await
     }
 
     /// The choreography graph as the UI receives it.

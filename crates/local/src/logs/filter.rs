@@ -389,8 +389,7 @@ mod tests {
         let every = |n: i64| (0..300).filter(|i| i % n == 1).count();
         assert_eq!(one.len(), every(7) + every(5), "e-1: every 7th of 300 in a, every 5th in b");
         assert!(one.iter().all(|m| m.contains("\"event_id\":\"e-1\"")));
-        let (two, _) =
-            all_pages(&system, json!({"filterPattern": "{ $.event_id = \"e-1\" || $.event_id = \"e-2\" }"}));
+        let (two, _) = all_pages(&system, json!({"filterPattern": "{ $.event_id = \"e-1\" || $.event_id = \"e-2\" }"}));
         let every2 = |n: i64| (0..300).filter(|i| i % n == 2).count();
         assert_eq!(two.len(), one.len() + every2(7) + every2(5));
         let (matched, _) = all_pages(

@@ -13,6 +13,17 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
 use crate::inventory::{Inventory, StateMachineInfo};
 
+/// The id of the node of the resource with this ARN (a bus, rule or any
+/// target): the ARN itself, so the bus logs' ARNs name graph nodes.
+pub fn node_id(arn: &str) -> String {
+    arn.to_owned()
+}
+
+/// The id of the edge between two nodes: there is one edge per pair.
+pub fn edge_id(source: &str, target: &str) -> String {
+    format!("{source} -> {target}")
+}
+
 /// The choreography graph. Nodes are buses, rules, the resources rules and
 /// state machines deliver to (dead-letter queues included), archives and
 /// connections. A resource is one node whatever its roles (a target shared
@@ -30,7 +41,7 @@ impl ChoreographyGraph {
     pub fn build(inventory: &Inventory) -> Self {
         let mut graph = Self::default();
         for bus in &inventory.buses {
-            let mut node = Node::new(bus.arn.clone(), NodeKind::Bus, bus.name.clone());
+            let mut node = Node::new(node_id(&bus.arn), NodeKind::Bus, bus.name.clone());
             node.arn = Some(bus.arn.clone());
             node.description = bus.description.clone();
             graph.add_node(node);
@@ -39,7 +50,7 @@ impl ChoreographyGraph {
         // edge's details do not depend on the order rules are listed in.
         let mut dead_letters: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
         for rule in &inventory.rules {
-            let mut node = Node::new(rule.arn.clone(), NodeKind::Rule, rule.name.clone());
+            let mut node = Node::new(node_id(&rule.arn), NodeKind::Rule, rule.name.clone());
             node.arn = Some(rule.arn.clone());
             node.event_pattern = rule.event_pattern.clone();
             node.schedule_expression = rule.schedule_expression.clone();
@@ -47,7 +58,7 @@ impl ChoreographyGraph {
             node.description = rule.description.clone();
             let rule_index = graph.add_node(node);
             if let Some(bus) = inventory.buses.iter().find(|b| b.name == rule.bus) {
-                let bus_index = graph.by_id[&bus.arn];
+                let bus_index = graph.by_id[&node_id(&bus.arn)];
                 graph.add_edge(bus_index, rule_index, EdgeKind::BusToRule, None, Vec::new());
             }
             for target in &rule.targets {
@@ -187,7 +198,7 @@ impl ChoreographyGraph {
         if let Some(index) = self.by_id.get(arn) {
             return *index;
         }
-        let mut node = Node::new(arn, NodeKind::Target, TargetKind::resource_name(arn));
+        let mut node = Node::new(node_id(arn), NodeKind::Target, TargetKind::resource_name(arn));
         node.arn = Some(arn.to_owned());
         node.target_kind = Some(TargetKind::from_arn(arn));
         self.add_node(node)
@@ -223,7 +234,7 @@ impl ChoreographyGraph {
         }
         let source = self.graph[from].id.clone();
         let target = self.graph[to].id.clone();
-        let edge = Edge { id: format!("{source} -> {target}"), source, target, kind, label, details };
+        let edge = Edge { id: edge_id(&source, &target), source, target, kind, label, details };
         let index = self.graph.add_edge(from, to, edge);
         self.edges.insert((from, to), index);
     }
