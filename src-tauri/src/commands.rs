@@ -1,11 +1,13 @@
 //! The commands the UI invokes.
 
 use choreoscope_model::{
-    AppError, ConnectionInfo, ConnectionMode, EventPage, EventStory, EventTrace, PutEventOutcome, StoryQuery, Topology,
+    AppError, ConnectionInfo, ConnectionMode, EventPage, EventStory, EventTrace, PatternTest, PutEventOutcome,
+    RuleMatch, StoryQuery, Topology,
 };
 use choreoscope_observe::EventTail;
 use tauri::State;
 
+use crate::patterns;
 use crate::sample_event;
 use crate::state::AppState;
 
@@ -57,4 +59,32 @@ pub async fn get_story(state: State<'_, AppState>, query: StoryQuery) -> Result<
 pub async fn put_sample_event(state: State<'_, AppState>) -> Result<PutEventOutcome, AppError> {
     let detail = sample_event::order_placed();
     Ok(state.observer.put_event(&state.sample_bus, sample_event::SOURCE, sample_event::DETAIL_TYPE, &detail).await?)
+}
+
+/// Checks an event pattern: `Ok` when EventBridge would accept it, else its
+/// reason (`Event pattern is not valid. Reason: ...`).
+#[tauri::command]
+pub fn check_pattern(pattern: String) -> Result<(), AppError> {
+    patterns::compile(&pattern).map(drop)
+}
+
+/// Whether each event (as EventBridge delivers it: `source`, `detail-type`,
+/// `detail`…) matches the pattern, in order; the pattern is compiled once.
+#[tauri::command]
+pub fn match_events(pattern: String, events: Vec<serde_json::Value>) -> Result<Vec<bool>, AppError> {
+    patterns::match_events(&pattern, &events)
+}
+
+/// Tests a pattern against one event (JSON text), field by field.
+#[tauri::command]
+pub fn test_pattern(pattern: String, event: String) -> Result<PatternTest, AppError> {
+    patterns::test_pattern(&pattern, &patterns::parse_event(&event)?)
+}
+
+/// The rules of the system (from its topology) whose patterns match the event (JSON text).
+#[tauri::command]
+pub async fn rules_matching_event(state: State<'_, AppState>, event: String) -> Result<Vec<RuleMatch>, AppError> {
+    let event = patterns::parse_event(&event)?;
+    let topology = state.observer.topology().await?;
+    Ok(patterns::matching_rules(&topology, &event))
 }

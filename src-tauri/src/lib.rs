@@ -5,7 +5,9 @@ mod commands;
 mod live;
 mod local_mode;
 mod options;
+mod patterns;
 mod sample_event;
+mod startup;
 mod state;
 
 use anyhow::Context;
@@ -18,6 +20,7 @@ use state::AppState;
 
 /// Starts the app and runs until its window closes.
 pub fn run() -> anyhow::Result<()> {
+    startup::mark();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -45,6 +48,11 @@ pub fn run() -> anyhow::Result<()> {
             commands::get_trace,
             commands::get_story,
             commands::put_sample_event,
+            startup::graph_ready,
+            commands::check_pattern,
+            commands::match_events,
+            commands::test_pattern,
+            commands::rules_matching_event,
         ])
         .run(tauri::generate_context!())
         .context("the app window could not run")

@@ -1,6 +1,7 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
+import type { ActivityBatch } from './bindings/ActivityBatch';
 import type { AppError } from './bindings/AppError';
 import type { BusEvent } from './bindings/BusEvent';
 import type { ConnectionInfo } from './bindings/ConnectionInfo';
@@ -86,7 +87,9 @@ async function renderLoaded() {
   await screen.findByRole('list', { name: 'Graph nodes' });
   await waitFor(() => expect(rows()).toHaveLength(2));
   // Pushes are only delivered once both subscriptions are in place.
-  await waitFor(() => expect([...tauri.handlers.keys()].sort()).toEqual(['events-received', 'topology-changed']));
+  await waitFor(() =>
+    expect([...tauri.handlers.keys()].sort()).toEqual(['activity', 'events-received', 'topology-changed']),
+  );
 }
 
 describe('App', () => {
@@ -119,6 +122,17 @@ describe('App', () => {
     expect(screen.getByRole('heading', { name: 'Events 3' })).toBeInTheDocument();
   });
 
+  it('counts the events pushed while paused, and lists them on resume', async () => {
+    await renderLoaded();
+    fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
+    act(() => tauri.emit('events-received', [busEvent('ev-4', 4_000), busEvent('ev-3', 3_000)]));
+    expect(rowIds()).toEqual(['ev-2', 'ev-1']);
+    expect(screen.getByText('Paused · 2 new')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Events 4' })).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Resume' }));
+    expect(rowIds()).toEqual(['ev-4', 'ev-3', 'ev-2', 'ev-1']);
+  });
+
   it('redraws when the topology changes', async () => {
     await renderLoaded();
     const changed: Topology = {
@@ -138,10 +152,12 @@ describe('App', () => {
     expect(toggle).toHaveAttribute('aria-expanded', 'false');
     fireEvent.click(toggle);
     expect(toggle).toHaveAttribute('aria-expanded', 'true');
-    const json = JSON.parse(row.querySelector('pre')?.textContent ?? '') as Record<string, unknown>;
-    expect(json).toMatchObject({ id: 'ev-1', 'detail-type': 'OrderPlaced', detail: { orderId: 'ev-1' } });
+    const tree = within(row).getByRole('tree', { name: 'Event ev-1' });
+    expect(tree).toHaveTextContent('"id": "ev-1"');
+    expect(tree).toHaveTextContent('"detail-type": "OrderPlaced"');
+    expect(tree).toHaveTextContent('"orderId": "ev-1"');
     fireEvent.click(toggle);
-    expect(row.querySelector('pre')).toBeNull();
+    expect(within(row).queryByRole('tree')).toBeNull();
   });
 
   it('shows the trace of an expanded event, delivery by delivery', async () => {
@@ -310,6 +326,32 @@ describe('App', () => {
     expect(alert).toHaveTextContent('Could not reach http://127.0.0.1:4010');
     expect(screen.queryByTestId('graph')).not.toBeInTheDocument();
     await waitFor(() => expect(rows()).toHaveLength(2));
+  });
+
+  it('applies pushed activity to the graph: counters, dots and circuits', async () => {
+    await renderLoaded();
+    const batch: ActivityBatch = {
+      atMs: 10_000,
+      hops: [{ eventId: 'ev-9', busArn: 'b', ruleArn: 'r', targetArn: 't', outcome: 'delivered', atMs: 9_900, edges: ['e1', 'e3'] }],
+      hopsOmitted: 0,
+      edges: [{ id: 'e3', perSecond: 2.5, count: 25 }],
+      nodes: [{ id: 'target:fn', errors: 2, retriesInFlight: 1, dlqDepth: null }],
+      circuits: [
+        { name: 'charge-partner', state: 'OPEN', from: 'CLOSED', reason: 'timeouts', failures: 5, sinceMs: Date.now() - 5_000, openedAt: null },
+      ],
+    };
+    act(() => tauri.emit('activity', batch));
+    const renderer = liveRenderer();
+    await waitFor(() => expect(renderer.views).toHaveLength(1));
+    expect(renderer.views[0]!.edges.get('e3')).toBe(2.5);
+    // The open circuit marks the function its subject names.
+    expect(renderer.views[0]!.nodes.get('target:fn')).toEqual({ errors: 2, retriesInFlight: 1, dlqDepth: null, circuit: 'OPEN' });
+    await waitFor(() => expect(renderer.dotFrames.some((frame) => frame.some((dot) => dot.edgeId === 'e1'))).toBe(true));
+    const circuit = within(screen.getByRole('region', { name: 'Circuits' })).getByRole('listitem');
+    expect(circuit).toHaveAttribute('data-state', 'OPEN');
+    expect(circuit).toHaveTextContent('charge-partner');
+    expect(circuit).toHaveTextContent('for 5 s');
+    expect(circuit).toHaveTextContent('charge-card');
   });
 
   it('says how to get events when there are none', async () => {

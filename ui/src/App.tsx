@@ -6,6 +6,8 @@ import { GraphView } from './graph/GraphView';
 import { useEvents } from './hooks/useEvents';
 import { usePutSampleEvent } from './hooks/usePutSampleEvent';
 import { useTopology, type TopologyState } from './hooks/useTopology';
+import { CommandPalette } from './palette/CommandPalette';
+import { ThemeSync } from './theme/ThemeSync';
 
 export function App() {
   const topology = useTopology();
@@ -22,6 +24,8 @@ export function App() {
         <GraphArea state={topology} />
         <EventList events={events.events} loading={events.loading} error={events.error} />
       </main>
+      <ThemeSync />
+      <CommandPalette />
     </div>
   );
 }

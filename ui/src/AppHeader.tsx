@@ -1,6 +1,7 @@
 import { ConnectionBadge } from './connection/ConnectionBadge';
 import { useConnectionInfo } from './hooks/useConnectionInfo';
 import type { PutSampleEvent } from './hooks/usePutSampleEvent';
+import { ThemeToggle } from './theme/ThemeToggle';
 
 export function AppHeader({ putEvent }: { putEvent: PutSampleEvent }) {
   const connection = useConnectionInfo();
@@ -26,6 +27,7 @@ export function AppHeader({ putEvent }: { putEvent: PutSampleEvent }) {
         >
           Put sample event
         </button>
+        <ThemeToggle />
       </div>
     </header>
   );

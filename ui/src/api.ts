@@ -3,13 +3,16 @@
 // the transport in one place and the rest of the UI stays plain TypeScript.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { ActivityBatch } from './bindings/ActivityBatch';
 import type { AppError } from './bindings/AppError';
 import type { BusEvent } from './bindings/BusEvent';
 import type { ConnectionInfo } from './bindings/ConnectionInfo';
 import type { EventPage } from './bindings/EventPage';
 import type { EventStory } from './bindings/EventStory';
 import type { EventTrace } from './bindings/EventTrace';
+import type { PatternTest } from './bindings/PatternTest';
 import type { PutEventOutcome } from './bindings/PutEventOutcome';
+import type { RuleMatch } from './bindings/RuleMatch';
 import type { StoryQuery } from './bindings/StoryQuery';
 import type { Topology } from './bindings/Topology';
 
@@ -35,8 +38,33 @@ export function getStory(query: StoryQuery): Promise<EventStory> {
   return invoke<EventStory>('get_story', { query });
 }
 
+/** Tells the app the graph is laid out (once: it times the start-up). */
+export function graphReady(): Promise<void> {
+  return invoke<void>('graph_ready');
+}
+
 export function putSampleEvent(): Promise<PutEventOutcome> {
   return invoke<PutEventOutcome>('put_sample_event');
+}
+
+/** Resolves when EventBridge would accept the pattern; rejects with its reason. */
+export function checkPattern(pattern: string): Promise<void> {
+  return invoke<null>('check_pattern', { pattern }).then(() => undefined);
+}
+
+/** Whether each event (EventBridge's envelope: `source`, `detail-type`…) matches, in order. */
+export function matchEvents(pattern: string, events: readonly unknown[]): Promise<boolean[]> {
+  return invoke<boolean[]>('match_events', { pattern, events });
+}
+
+/** Tests a pattern against one event (JSON text), field by field. */
+export function testPattern(pattern: string, event: string): Promise<PatternTest> {
+  return invoke<PatternTest>('test_pattern', { pattern, event });
+}
+
+/** The rules of the system whose patterns match the event (JSON text). */
+export function rulesMatchingEvent(event: string): Promise<RuleMatch[]> {
+  return invoke<RuleMatch[]>('rules_matching_event', { event });
 }
 
 export function onTopologyChanged(handler: (topology: Topology) => void): Promise<UnlistenFn> {
@@ -45,6 +73,11 @@ export function onTopologyChanged(handler: (topology: Topology) => void): Promis
 
 export function onEventsReceived(handler: (events: BusEvent[]) => void): Promise<UnlistenFn> {
   return listen<BusEvent[]>('events-received', (event) => handler(event.payload));
+}
+
+/** The graph's live activity, pushed every poll of the bus logs. */
+export function onActivity(handler: (batch: ActivityBatch) => void): Promise<UnlistenFn> {
+  return listen<ActivityBatch>('activity', (event) => handler(event.payload));
 }
 
 /**

@@ -8,3 +8,10 @@ declare global {
 }
 
 export {};
+
+// The method cytoscape-svg adds to every Core.
+declare module 'cytoscape' {
+  interface Core {
+    svg(options?: { full?: boolean; scale?: number; bg?: string }): string;
+  }
+}

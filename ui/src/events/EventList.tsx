@@ -1,12 +1,13 @@
-// The events put on the buses, newest first.
-import { useCallback, useState } from 'react';
+// The events put on the buses: a story search, and the explorer of the live
+// events (newest first, filtered, paused, tested against patterns).
 import type { BusEvent } from '../bindings/BusEvent';
-import type { StoryQuery } from '../bindings/StoryQuery';
+import { useExplorer } from '../hooks/useExplorer';
 import { useStory } from '../hooks/useStory';
-import { EventRow } from './EventRow';
+import { EventExplorer } from './EventExplorer';
 import { StorySearch } from './StorySearch';
 import { StoryView } from './StoryView';
 import { describeQuery } from './storyFormat';
+import './explorer.css';
 
 interface Props {
   events: readonly BusEvent[];
@@ -16,14 +17,7 @@ interface Props {
 
 export function EventList({ events, loading, error }: Props) {
   const story = useStory();
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
-  const toggle = useCallback((id: string) => {
-    setExpanded((prev) => {
-      const next = new Set(prev);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
-  }, []);
+  const explorer = useExplorer(events);
 
   return (
     <section className="events-pane" aria-labelledby="events-heading">
@@ -50,45 +44,8 @@ export function EventList({ events, loading, error }: Props) {
           {story.state.status === 'ready' && <StoryView story={story.state.story} />}
         </>
       ) : (
-        <LiveEvents events={events} loading={loading} error={error} expanded={expanded} onToggle={toggle} onStory={story.search} />
+        <EventExplorer explorer={explorer} loading={loading} error={error} onStory={story.search} />
       )}
     </section>
-  );
-}
-
-interface LiveProps extends Props {
-  expanded: ReadonlySet<string>;
-  onToggle: (id: string) => void;
-  onStory: (query: StoryQuery) => void;
-}
-
-function LiveEvents({ events, loading, error, expanded, onToggle, onStory }: LiveProps) {
-  return (
-    <>
-      {error && (
-        <p className="pane-error" role="alert">
-          Could not load events: {error}
-        </p>
-      )}
-      {events.length === 0 ? (
-        !error && (
-          <p className="empty">
-            {loading ? 'Loading events…' : 'No events yet. Put one with the button above, or with the aws CLI.'}
-          </p>
-        )
-      ) : (
-        <ol className="event-list" aria-label="Events, newest first">
-          {events.map((event) => (
-            <EventRow
-              key={event.id}
-              event={event}
-              expanded={expanded.has(event.id)}
-              onToggle={onToggle}
-              onStory={onStory}
-            />
-          ))}
-        </ol>
-      )}
-    </>
   );
 }

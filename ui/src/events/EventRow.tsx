@@ -2,7 +2,8 @@
 import { memo } from 'react';
 import type { BusEvent } from '../bindings/BusEvent';
 import type { StoryQuery } from '../bindings/StoryQuery';
-import { eventJson, formatClock, previewDetail } from './format';
+import { eventEnvelope, formatClock, previewDetail } from './format';
+import { JsonTree } from './JsonTree';
 import { storyQueryFor } from './storyFormat';
 import { TraceView } from './TraceView';
 
@@ -12,12 +13,14 @@ interface Props {
   onToggle: (id: string) => void;
   /** Opens the story of this event (its correlation's, else its own). */
   onStory?: (query: StoryQuery) => void;
+  /** Opens the pattern tester with this event. */
+  onTest?: (event: BusEvent) => void;
 }
 
-export const EventRow = memo(function EventRow({ event, expanded, onToggle, onStory }: Props) {
+export const EventRow = memo(function EventRow({ event, expanded, onToggle, onStory, onTest }: Props) {
   const jsonId = `event-json-${event.id}`;
   return (
-    <li className={`event-row${expanded ? ' event-row--expanded' : ''}`} data-testid="event-row" data-event-id={event.id}>
+    <div className={`event-row${expanded ? ' event-row--expanded' : ''}`} data-testid="event-row" data-event-id={event.id}>
       <button
         type="button"
         className="event-row__summary"
@@ -39,15 +42,24 @@ export const EventRow = memo(function EventRow({ event, expanded, onToggle, onSt
       </button>
       {expanded && (
         <div id={jsonId} className="event-row__details">
-          {onStory && (
-            <button type="button" className="event-row__story" onClick={() => onStory(storyQueryFor(event))}>
-              {storyQueryFor(event).kind === 'correlationId' ? 'Show the whole story' : 'Show what it caused'}
-            </button>
-          )}
-          <pre className="code event-row__json">{eventJson(event)}</pre>
+          <div className="event-row__actions">
+            {onStory && (
+              <button type="button" className="event-row__story" onClick={() => onStory(storyQueryFor(event))}>
+                {storyQueryFor(event).kind === 'correlationId' ? 'Show the whole story' : 'Show what it caused'}
+              </button>
+            )}
+            {onTest && (
+              <button type="button" className="event-row__story" onClick={() => onTest(event)}>
+                Test a pattern against this event
+              </button>
+            )}
+          </div>
+          <div className="event-row__json">
+            <JsonTree value={eventEnvelope(event)} label={`Event ${event.id}`} />
+          </div>
           <TraceView eventId={event.id} />
         </div>
       )}
-    </li>
+    </div>
   );
 });

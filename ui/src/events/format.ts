@@ -17,8 +17,8 @@ export function previewDetail(detail: BusEvent['detail'], maxLength = 140): stri
 }
 
 /** The event with EventBridge's own field names, as a rule's pattern sees it. */
-export function eventJson(event: BusEvent): string {
-  const envelope = {
+export function eventEnvelope(event: BusEvent): Record<string, unknown> {
+  return {
     id: event.id,
     'detail-type': event.detailType,
     source: event.source,
@@ -26,5 +26,9 @@ export function eventJson(event: BusEvent): string {
     resources: event.resources,
     detail: event.detail,
   };
-  return JSON.stringify(envelope, null, 2);
+}
+
+/** {@link eventEnvelope} as indented JSON text. */
+export function eventJson(event: BusEvent): string {
+  return JSON.stringify(eventEnvelope(event), null, 2);
 }

@@ -20,7 +20,7 @@ describe('mergeEvents', () => {
 
   it(`keeps at most ${MAX_EVENTS} events by default, dropping the oldest`, () => {
     const current = Array.from({ length: MAX_EVENTS }, (_, i) => busEvent(`old-${i}`, 1000 + i)).reverse();
-    const merged = mergeEvents(current, [busEvent('new', 5000)]);
+    const merged = mergeEvents(current, [busEvent('new', 1000 + MAX_EVENTS)]);
     expect(merged).toHaveLength(MAX_EVENTS);
     expect(merged[0]?.id).toBe('new');
     expect(merged.some((e) => e.id === 'old-0')).toBe(false);
@@ -38,5 +38,27 @@ describe('mergeEvents', () => {
     mergeEvents(current, incoming);
     expect(ids(current)).toEqual(['a']);
     expect(ids(incoming)).toEqual(['b']);
+  });
+
+  it('merges a push into a full list quickly, in one pass', () => {
+    const current = Array.from({ length: MAX_EVENTS }, (_, i) => busEvent(`old-${i}`, 1000 + i)).reverse();
+    const push = Array.from({ length: 20 }, (_, i) => busEvent(`new-${i}`, 1000 + MAX_EVENTS + i));
+    const started = performance.now();
+    const merged = mergeEvents(current, push);
+    const took = performance.now() - started;
+    expect(merged).toHaveLength(MAX_EVENTS);
+    expect(merged[0]?.id).toBe('new-19');
+    expect(merged.at(-1)?.id).toBe('old-20');
+    expect(took).toBeLessThan(250);
+  });
+
+  it('keeps the order when a copy delivered again carries another time', () => {
+    const merged = mergeEvents([busEvent('b', 200), busEvent('a', 100)], [busEvent('a', 300)]);
+    expect(ids(merged)).toEqual(['a', 'b']);
+  });
+
+  it('puts a late event in its place among older ones', () => {
+    const merged = mergeEvents([busEvent('c', 300), busEvent('a', 100)], [busEvent('b', 200)]);
+    expect(ids(merged)).toEqual(['c', 'b', 'a']);
   });
 });

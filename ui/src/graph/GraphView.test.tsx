@@ -5,6 +5,8 @@ import { fullTopology, sampleTopology } from '../test/fixtures';
 import { GraphView } from './GraphView';
 
 vi.mock('./renderer', () => import('../test/fakeRenderer'));
+// GraphView listens for live activity; these tests push none.
+vi.mock('@tauri-apps/api/event', () => ({ listen: () => Promise.resolve(() => {}) }));
 
 beforeEach(() => {
   renderers.length = 0;

@@ -9,9 +9,13 @@ interface Props {
   node: Node;
   topology: Topology;
   onClose: () => void;
+  /** Toggles the focus on this node's neighbourhood. */
+  onFocus?: () => void;
+  /** Whether this node's neighbourhood is in focus. */
+  focused?: boolean;
 }
 
-export function NodeDetails({ node, topology, onClose }: Props) {
+export function NodeDetails({ node, topology, onClose, onFocus, focused = false }: Props) {
   const sections = edgeSections(node, topology);
   return (
     <aside className="node-details" aria-label={`Details of ${node.label}`}>
@@ -20,9 +24,22 @@ export function NodeDetails({ node, topology, onClose }: Props) {
           <p className="node-details__kind">{kindName(node, topology)}</p>
           <h2 className="node-details__title">{node.label}</h2>
         </div>
-        <button type="button" className="icon-button" aria-label="Close details" onClick={onClose}>
-          ×
-        </button>
+        <div className="node-details__actions">
+          {onFocus && (
+            <button
+              type="button"
+              className="button button--ghost"
+              aria-pressed={focused}
+              title="Fade everything more than one step away (or double-click the node)"
+              onClick={onFocus}
+            >
+              Focus
+            </button>
+          )}
+          <button type="button" className="icon-button" aria-label="Close details" onClick={onClose}>
+            ×
+          </button>
+        </div>
       </header>
       <dl className="node-details__fields">
         {node.arn && <Field name="ARN" value={node.arn} mono />}

@@ -12,6 +12,15 @@ export const DLQ_COLOR = '#ef4444';
 /** Edges from a state machine to what its states use. */
 export const CALL_COLOR = '#38bdf8';
 
+/** Live dots by what came of their hop, and the glows of nodes in trouble. */
+export const LIVE_COLORS = {
+  delivering: '#e2e8f0',
+  delivered: '#4ade80',
+  retrying: '#fbbf24',
+  failed: '#f87171',
+  deadLettered: '#ef4444',
+} as const;
+
 export const TARGET_COLORS: Record<TargetKind, string> = {
   function: '#f59e0b',
   queue: '#ec4899',

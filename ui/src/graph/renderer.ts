@@ -3,18 +3,29 @@
 // GraphView is the only user; component tests replace this module.
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import elk from 'cytoscape-elk';
+import svg from 'cytoscape-svg';
 import type { Topology } from '../bindings/Topology';
+import type { Theme } from '../theme/theme';
+import type { DotFrame, LiveView } from './activity';
 import { shapeKey, toElements } from './elements';
+import { applyLive, createDotLayer } from './liveLayer';
 import { elkLayoutOptions, FIT_PADDING, MAX_FIT_ZOOM } from './layout';
-import { graphStyle } from './style';
+import { graphStyle, NEUTRALS } from './style';
 
 cytoscape.use(elk);
+cytoscape.use(svg);
 
 export interface RendererCallbacks {
   /** A node was tapped (its id), or the background was (null). */
   onSelect: (id: string | null) => void;
   /** The layout for the structure with this shape key has been applied. */
   onLayoutDone: (shapeKey: string) => void;
+  /** A node was double-tapped: focus its neighbourhood. */
+  onFocus?: (id: string) => void;
+}
+
+export interface RendererOptions {
+  theme?: Theme;
 }
 
 export interface GraphRenderer {
@@ -22,11 +33,40 @@ export interface GraphRenderer {
   update: (topology: Topology) => void;
   select: (id: string | null) => void;
   fit: () => void;
+  /** Shows live counters: edge rates, node badges and glows (kept across topology updates). */
+  applyActivity: (view: LiveView) => void;
+  /** Draws this frame's dots (an empty list clears them). */
+  drawDots: (dots: DotFrame[]) => void;
+  /**
+   * Lights these nodes and edges up and fades the rest; edgeIds null lights
+   * the edges between the given nodes. No nodes (or null) clears.
+   */
+  highlight: (nodeIds: string[] | null, edgeIds: string[] | null) => void;
+  /** Fades everything more than one edge from the node, and fits the rest; null shows all. */
+  focus: (id: string | null) => void;
+  /** Marks search matches, `current` more strongly. */
+  markMatches: (ids: string[], current: string | null) => void;
+  /** Centres the view on a node, zooming in if it would be too small to read. */
+  centerOn: (id: string) => void;
+  /** The whole graph as a PNG, at twice the resolution, on the theme's background. */
+  png: () => Blob;
+  /** The whole graph as SVG text, on the theme's background. */
+  svg: () => string;
+  /** Restyles the canvas for a theme. */
+  setTheme: (theme: Theme) => void;
   destroy: () => void;
 }
 
+/** The zoom `centerOn` brings a node up to, so its label can be read. */
+const READABLE_ZOOM = 0.9;
+
 /** `container` null runs Cytoscape headless (used by tests). */
-export function createRenderer(container: HTMLElement | null, callbacks: RendererCallbacks): GraphRenderer {
+export function createRenderer(
+  container: HTMLElement | null,
+  callbacks: RendererCallbacks,
+  options: RendererOptions = {},
+): GraphRenderer {
+  let theme: Theme = options.theme ?? 'dark';
   // Cytoscape empties its container when destroyed, and destroying can be
   // deferred (see destroy), so each instance gets a host element of its own:
   // a remount never shares one with an instance still winding down.
@@ -36,7 +76,7 @@ export function createRenderer(container: HTMLElement | null, callbacks: Rendere
     container: host ?? undefined,
     headless: host === null,
     styleEnabled: true,
-    style: graphStyle,
+    style: graphStyle(theme),
     minZoom: 0.15,
     maxZoom: 3,
     boxSelectionEnabled: false,
@@ -46,6 +86,7 @@ export function createRenderer(container: HTMLElement | null, callbacks: Rendere
   cy.on('tap', (event) => {
     if (event.target === cy) callbacks.onSelect(null);
   });
+  cy.on('dbltap', 'node', (event) => callbacks.onFocus?.((event.target as cytoscape.NodeSingular).id()));
 
   // Cytoscape only notices window resizes; the pane also resizes when the
   // window layout changes around it.
@@ -55,6 +96,37 @@ export function createRenderer(container: HTMLElement | null, callbacks: Rendere
 
   // End-to-end tests read rendered positions through this handle.
   if (container) window.choreoscope = { graph: cy };
+
+  // Dots are drawn on a canvas over Cytoscape's: moving them costs no
+  // graph mutation or style pass.
+  const dotLayer = host ? createDotLayer(host, cy) : null;
+  let live: LiveView | null = null;
+
+  // Emphasis, kept here so it survives topology updates (which reset classes).
+  let lit: { nodes: Set<string>; edges: Set<string> | null } | null = null;
+  let focusId: string | null = null;
+  let matches = new Set<string>();
+  let currentMatch: string | null = null;
+
+  function applyEmphasis() {
+    cy.elements().removeClass('lit faded focus-out match match-current');
+    if (lit) {
+      const { nodes, edges } = lit;
+      cy.nodes().forEach((n) => {
+        n.addClass(nodes.has(n.id()) ? 'lit' : 'faded');
+      });
+      cy.edges().forEach((e) => {
+        const on = edges ? edges.has(e.id()) : nodes.has(e.source().id()) && nodes.has(e.target().id());
+        e.addClass(on ? 'lit' : 'faded');
+      });
+    }
+    if (focusId !== null) {
+      const node = cy.getElementById(focusId);
+      if (node.nonempty()) cy.elements().not(node.closedNeighborhood()).addClass('focus-out');
+    }
+    for (const id of matches) cy.getElementById(id).addClass('match');
+    if (currentMatch !== null) cy.getElementById(currentMatch).addClass('match-current');
+  }
 
   let appliedKey: string | null = null;
   let layoutRunning = false;
@@ -89,7 +161,7 @@ export function createRenderer(container: HTMLElement | null, callbacks: Rendere
           capZoom();
           callbacks.onLayoutDone(key);
         }
-      }),
+      }, cy.nodes().length),
     ).run();
   }
 
@@ -100,6 +172,9 @@ export function createRenderer(container: HTMLElement | null, callbacks: Rendere
       const wanted = new Set(elements.map((el) => el.data.id));
       cy.elements().filter((el) => !wanted.has(el.id())).remove();
       for (const el of elements) applyElement(cy, el);
+      // Refreshing classes dropped the live ones and the emphasis.
+      if (live) applyLive(cy, live);
+      applyEmphasis();
     });
     if (key !== appliedKey) {
       appliedKey = key;
@@ -134,8 +209,53 @@ export function createRenderer(container: HTMLElement | null, callbacks: Rendere
       cy.fit(undefined, FIT_PADDING);
       capZoom();
     },
+    applyActivity(view) {
+      live = view;
+      cy.batch(() => applyLive(cy, view));
+    },
+    drawDots(dots) {
+      dotLayer?.draw(dots);
+    },
+    highlight(nodeIds, edgeIds) {
+      lit = nodeIds && nodeIds.length > 0 ? { nodes: new Set(nodeIds), edges: edgeIds ? new Set(edgeIds) : null } : null;
+      cy.batch(applyEmphasis);
+    },
+    focus(id) {
+      focusId = id;
+      cy.batch(applyEmphasis);
+      const node = id === null ? cy.collection() : cy.getElementById(id);
+      if (node.nonempty()) {
+        cy.fit(node.closedNeighborhood(), FIT_PADDING);
+        capZoom();
+      }
+    },
+    markMatches(ids, current) {
+      matches = new Set(ids);
+      currentMatch = current;
+      cy.batch(applyEmphasis);
+    },
+    centerOn(id) {
+      const node = cy.getElementById(id);
+      if (node.empty()) return;
+      // No animation: with hundreds of nodes it stutters, and it helps no one
+      // who asked for reduced motion.
+      if (cy.zoom() < READABLE_ZOOM) cy.zoom({ level: READABLE_ZOOM, position: node.position() });
+      cy.center(node);
+    },
+    png() {
+      return cy.png({ full: true, scale: 2, bg: NEUTRALS[theme].background, output: 'blob' });
+    },
+    svg() {
+      return cy.svg({ full: true, scale: 1, bg: NEUTRALS[theme].background });
+    },
+    setTheme(next) {
+      if (next === theme) return;
+      theme = next;
+      cy.style(graphStyle(theme));
+    },
     destroy() {
       destroyed = true;
+      dotLayer?.remove();
       resizeObserver?.disconnect();
       if (container && window.choreoscope?.graph === cy) delete window.choreoscope;
       host?.remove();

@@ -3,12 +3,17 @@
 // part (taps, layout finishing).
 import { vi } from 'vitest';
 import type { Topology } from '../bindings/Topology';
+import type { DotFrame, LiveView } from '../graph/activity';
 import { shapeKey } from '../graph/elements';
 import type { GraphRenderer, RendererCallbacks } from '../graph/renderer';
 
 export interface FakeRenderer extends GraphRenderer {
   callbacks: RendererCallbacks;
   topologies: Topology[];
+  /** Every live view applied, in order. */
+  views: LiveView[];
+  /** Every frame of dots drawn, in order. */
+  dotFrames: DotFrame[][];
   destroyed: boolean;
   /** Finishes the layout of the latest topology, as ELK would. */
   finishLayout(): void;
@@ -21,12 +26,27 @@ export function createRenderer(_container: HTMLElement | null, callbacks: Render
     cy: {} as GraphRenderer['cy'],
     callbacks,
     topologies: [],
+    views: [],
+    dotFrames: [],
     destroyed: false,
     update: vi.fn((topology: Topology) => {
       fake.topologies.push(topology);
     }),
     select: vi.fn(),
     fit: vi.fn(),
+    applyActivity: vi.fn((view: LiveView) => {
+      fake.views.push(view);
+    }),
+    drawDots: vi.fn((dots: DotFrame[]) => {
+      fake.dotFrames.push(dots);
+    }),
+    highlight: vi.fn(),
+    focus: vi.fn(),
+    markMatches: vi.fn(),
+    centerOn: vi.fn(),
+    png: vi.fn(() => new Blob(['png'], { type: 'image/png' })),
+    svg: vi.fn(() => '<svg/>'),
+    setTheme: vi.fn(),
     destroy: vi.fn(() => {
       fake.destroyed = true;
     }),

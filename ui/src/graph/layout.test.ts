@@ -1,0 +1,78 @@
+import { describe, expect, it, vi } from 'vitest';
+import { bigTopology } from '../test/bigTopology';
+import { shapeKey } from './elements';
+import { elkLayoutOptions, LARGE_GRAPH_NODES, layoutTuning } from './layout';
+import { createRenderer } from './renderer';
+import { graphStyle, MIN_ZOOMED_FONT_SIZE } from './style';
+
+type ElkOptions = Record<string, unknown>;
+const elkOf = (options: unknown) => (options as { elk: ElkOptions }).elk;
+
+describe('bigTopology', () => {
+  it('makes 500 nodes whose edges all have ends', () => {
+    const topology = bigTopology();
+    expect(topology.nodes).toHaveLength(500);
+    const ids = new Set(topology.nodes.map((n) => n.id));
+    expect(ids.size).toBe(500);
+    expect(topology.edges.every((e) => ids.has(e.source) && ids.has(e.target))).toBe(true);
+    expect(topology.nodes.filter((n) => n.kind === 'bus')).toHaveLength(50);
+  });
+});
+
+describe('layoutTuning', () => {
+  it('keeps the full effort for small graphs', () => {
+    expect(layoutTuning(20)).toEqual({ thoroughness: 7, nodeSpacing: 26, layerSpacing: 64, animate: false });
+  });
+
+  it('tightens spacing and lowers ELK thoroughness for large graphs, never animating', () => {
+    const small = layoutTuning(LARGE_GRAPH_NODES - 1);
+    const large = layoutTuning(500);
+    expect(large.thoroughness).toBeLessThan(small.thoroughness);
+    expect(large.nodeSpacing).toBeLessThan(small.nodeSpacing);
+    expect(large.layerSpacing).toBeLessThan(small.layerSpacing);
+    expect(large.animate).toBe(false);
+  });
+
+  it('feeds the tuning into the ELK options', () => {
+    const options = elkLayoutOptions(() => {}, 500) as unknown as ElkOptions;
+    expect(options.animate).toBe(false);
+    expect(elkOf(options)['elk.layered.thoroughness']).toBe(layoutTuning(500).thoroughness);
+    expect(elkOf(options)['elk.spacing.nodeNode']).toBe(layoutTuning(500).nodeSpacing);
+    expect(elkOf(elkLayoutOptions(() => {}, 5))['elk.layered.thoroughness']).toBe(7);
+  });
+});
+
+describe('labels at low zoom', () => {
+  it('are hidden below a readable size, in both themes', () => {
+    for (const theme of ['dark', 'light'] as const) {
+      const node = graphStyle(theme).find((rule) => 'selector' in rule && rule.selector === 'node');
+      expect(node && 'style' in node ? node.style : {}).toMatchObject({
+        'min-zoomed-font-size': MIN_ZOOMED_FONT_SIZE,
+      });
+    }
+  });
+});
+
+describe('a 500-node graph', () => {
+  it('is laid out left to right, without animation, in reasonable time', async () => {
+    const topology = bigTopology();
+    const onLayoutDone = vi.fn<(key: string) => void>();
+    const renderer = createRenderer(null, { onSelect: vi.fn(), onLayoutDone });
+    const animate = vi.spyOn(renderer.cy, 'animate');
+    const started = performance.now();
+    renderer.update(topology);
+    await vi.waitFor(() => expect(onLayoutDone).toHaveBeenCalledWith(shapeKey(topology)), { timeout: 30_000 });
+    const elapsed = performance.now() - started;
+
+    expect(renderer.cy.nodes()).toHaveLength(500);
+    expect(animate).not.toHaveBeenCalled();
+    // Every bus → rule → target edge points right.
+    const backwards = renderer.cy
+      .edges()
+      .filter((e) => e.data('kind') !== 'deadLetter' && e.source().position('x') >= e.target().position('x'));
+    expect(backwards).toHaveLength(0);
+    // Generous: the point is catching an order-of-magnitude regression.
+    expect(elapsed).toBeLessThan(20_000);
+    renderer.destroy();
+  }, 40_000);
+});

@@ -1,0 +1,23 @@
+// The graph's live activity: each pushed batch goes straight to a handler
+// (no React state), so hundreds of hops a second cost no re-render.
+import { useEffect, useRef } from 'react';
+import { onActivity } from '../api';
+import type { ActivityBatch } from '../bindings/ActivityBatch';
+import { subscribe } from './subscribe';
+
+export function useActivity(handler: (batch: ActivityBatch) => void): void {
+  // The latest handler, without resubscribing when it changes.
+  const latest = useRef(handler);
+  useEffect(() => {
+    latest.current = handler;
+  }, [handler]);
+
+  useEffect(
+    () =>
+      subscribe(
+        () => onActivity((batch) => latest.current(batch)),
+        (reason) => console.error('Could not subscribe to live activity', reason),
+      ),
+    [],
+  );
+}
