@@ -352,21 +352,8 @@ fn skip_gone<T>(result: Result<T>) -> Result<Option<T>> {
 
 /// Every state machine's ARN and type.
 async fn state_machines(client: &Client) -> Result<Vec<(String, StateMachineType)>> {
-    let mut machines = Vec::new();
-    let mut token = None;
-    loop {
-        let page = client
-            .list_state_machines()
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| ObserveError::from_sdk("ListStateMachines", e))?;
-        machines.extend(page.state_machines().iter().map(|m| (m.state_machine_arn().to_owned(), m.r#type().clone())));
-        token = page.next_token().map(str::to_owned);
-        if token.is_none() {
-            return Ok(machines);
-        }
-    }
+    let listed = crate::inventory::state_machine_items(client).await?;
+    Ok(listed.iter().map(|m| (m.state_machine_arn().to_owned(), m.r#type().clone())).collect())
 }
 
 /// The RUNNING executions of a state machine.

@@ -217,24 +217,8 @@ function Filters({ events, filters, setFilters, facets, patternText, setPatternT
       </div>
       {filters.time === 'custom' && (
         <div className="explorer-filters__row">
-          <label>
-            From{' '}
-            <input
-              type="datetime-local"
-              step={1}
-              value={formatLocalDateTime(filters.fromMs)}
-              onChange={(e) => set('fromMs', parseLocalDateTime(e.target.value))}
-            />
-          </label>
-          <label>
-            To{' '}
-            <input
-              type="datetime-local"
-              step={1}
-              value={formatLocalDateTime(filters.toMs)}
-              onChange={(e) => set('toMs', parseLocalDateTime(e.target.value))}
-            />
-          </label>
+          <DateTimeField label="From" ms={filters.fromMs} onChange={(ms) => set('fromMs', ms)} />
+          <DateTimeField label="To" ms={filters.toMs} onChange={(ms) => set('toMs', ms)} />
         </div>
       )}
       <input
@@ -319,5 +303,28 @@ function Pick({
         </option>
       ))}
     </select>
+  );
+}
+
+/** A local date and time, to the second, as epoch ms (null when empty). */
+function DateTimeField({
+  label,
+  ms,
+  onChange,
+}: {
+  label: string;
+  ms: number | null;
+  onChange: (ms: number | null) => void;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <input
+        type="datetime-local"
+        step={1}
+        value={formatLocalDateTime(ms)}
+        onChange={(e) => onChange(parseLocalDateTime(e.target.value))}
+      />
+    </label>
   );
 }

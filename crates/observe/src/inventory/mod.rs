@@ -4,6 +4,7 @@
 
 mod eventbridge;
 mod resources;
+pub(crate) use resources::state_machine_items;
 
 pub use eventbridge::list_buses;
 
