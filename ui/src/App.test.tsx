@@ -204,7 +204,16 @@ describe('App', () => {
   });
 
   it('searches the story of an order and shows it by cause, then goes back to live events', async () => {
-    const trace = (eventId: string) => ({ eventId, hops: [], complete: true });
+    const hop = {
+      busName: 'orders',
+      receivedMs: 1_000,
+      source: null,
+      detailType: null,
+      matchedRules: [],
+      noRuleMatched: false,
+      invocations: [],
+    };
+    const trace = (eventId: string) => ({ eventId, hops: [hop], complete: true });
     answer('get_story', {
       query: { kind: 'correlationId', value: 'o-7' },
       truncated: false,
@@ -257,9 +266,17 @@ describe('App', () => {
     expect(items[1]).toHaveTextContent('RETRYABLE');
     expect(items[1]).toHaveTextContent('replayed');
     expect(rows()).toHaveLength(0);
+    // Its path lights up on the graph (the sample's orders bus carried it).
+    await waitFor(() =>
+      expect(liveRenderer().highlight).toHaveBeenLastCalledWith(
+        expect.arrayContaining(['bus:orders']),
+        expect.any(Array),
+      ),
+    );
 
     fireEvent.click(screen.getByRole('button', { name: 'Back to live events' }));
     expect(rows()).toHaveLength(2);
+    await waitFor(() => expect(liveRenderer().highlight).toHaveBeenLastCalledWith(null, null));
   });
 
   it('says why a search failed', async () => {

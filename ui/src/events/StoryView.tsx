@@ -1,7 +1,8 @@
 // A story: the events a search found as a causation tree on a time axis,
 // the workflows they started (with the tasks still waiting), and the
 // trace of any event one click away.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { setHighlightedTraces } from '../graph/highlight';
 import type { EventStory } from '../bindings/EventStory';
 import type { StoryExecution } from '../bindings/StoryExecution';
 import { formatClock } from './format';
@@ -16,6 +17,12 @@ const MAX_INDENT = 6;
 export function StoryView({ story }: { story: EventStory }) {
   const lines = storyLines(story);
   const [open, setOpen] = useState<string | null>(null);
+  // The story's path lights up on the graph: one event's when it is open.
+  useEffect(() => {
+    const chosen = story.events.filter((event) => open === null || event.event.id === open);
+    setHighlightedTraces(chosen.map((event) => event.trace));
+  }, [story, open]);
+  useEffect(() => () => setHighlightedTraces(null), []);
   if (lines.length === 0) {
     return <p className="empty">No event matches. Bus logging must be on (INFO or TRACE, with full detail).</p>;
   }

@@ -14,7 +14,8 @@ import { shapeKey } from './elements';
 import { ExportMenu } from './ExportMenu';
 import { exportGraph, type ExportFormat } from './exporting';
 import { GraphSearch } from './GraphSearch';
-import { setHighlight, useHighlight } from './highlight';
+import { setHighlight, setHighlightedTraces, useHighlight, useHighlightedTraces } from './highlight';
+import { tracesPath } from './paths';
 import { Legend } from './Legend';
 import { createLiveController, type LiveController } from './live';
 import { NodeDetails } from './NodeDetails';
@@ -99,9 +100,16 @@ export function GraphView({ topology }: { topology: Topology }) {
     rendererRef.current?.focus(focusId);
   }, [focusId]);
 
+  const traces = useHighlightedTraces();
+  const lit = useMemo(() => {
+    if (highlight) return highlight;
+    if (!traces) return null;
+    const path = tracesPath(topology, traces);
+    return path.nodeIds.length > 0 ? path : null;
+  }, [highlight, traces, topology]);
   useEffect(() => {
-    rendererRef.current?.highlight(highlight?.nodeIds ?? null, highlight?.edgeIds ?? null);
-  }, [highlight]);
+    rendererRef.current?.highlight(lit?.nodeIds ?? null, lit?.edgeIds ?? null);
+  }, [lit]);
 
   const onMatches = useCallback((ids: string[], current: string | null) => {
     rendererRef.current?.markMatches(ids, current);
@@ -113,6 +121,7 @@ export function GraphView({ topology }: { topology: Topology }) {
   const showAll = useCallback(() => {
     setFocusRequest(null);
     setHighlight(null);
+    setHighlightedTraces(null);
   }, []);
   const onExport = useCallback(
     (format: ExportFormat) => {
@@ -139,7 +148,7 @@ export function GraphView({ topology }: { topology: Topology }) {
   }, [topology, selectedNode, onExport, showAll, goTo]);
   useEffect(() => () => registerGraphControls(null), []);
 
-  const emphasised = focusId !== null || highlight !== null;
+  const emphasised = focusId !== null || lit !== null;
 
   const laidOut = laidOutKey === key && topology.nodes.length > 0;
   useEffect(() => {

@@ -3,8 +3,8 @@ import type { EventTrace } from '../bindings/EventTrace';
 import type { InvocationTrace } from '../bindings/InvocationTrace';
 import type { TraceHop } from '../bindings/TraceHop';
 import type { Topology } from '../bindings/Topology';
-import { edge, node } from '../test/fixtures';
-import { neighbourhood, tracePath } from './paths';
+import { edge, node, sampleTopology } from '../test/fixtures';
+import { neighbourhood, tracePath, tracesPath } from './paths';
 
 // Ids as crates/observe forms them: node ids are ARNs, edge ids `source -> target`.
 const EB = 'arn:aws:events:us-east-1:000000000000';
@@ -144,5 +144,28 @@ describe('neighbourhood', () => {
 
   it('is empty for a node not in the graph', () => {
     expect(neighbourhood(topology(), 'nope')).toEqual({ nodeIds: [], edgeIds: [] });
+  });
+});
+
+describe('tracesPath', () => {
+  it('is the union of each trace path, each id once', () => {
+    const topology = sampleTopology();
+    const busNode = topology.nodes.find((n) => n.kind === 'bus');
+    if (!busNode) throw new Error('the sample has a bus');
+    const hop: TraceHop = {
+      busName: busNode.label,
+      receivedMs: 1,
+      source: null,
+      detailType: null,
+      matchedRules: [],
+      noRuleMatched: false,
+      invocations: [],
+    };
+    const trace: EventTrace = { eventId: 'e', complete: true, hops: [hop] };
+    const one = tracePath(topology, trace);
+    const both = tracesPath(topology, [trace, trace]);
+    expect(one.nodeIds).toContain(busNode.id);
+    expect(both.nodeIds).toEqual(one.nodeIds);
+    expect(tracesPath(topology, [])).toEqual({ nodeIds: [], edgeIds: [] });
   });
 });

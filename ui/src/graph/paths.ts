@@ -77,3 +77,15 @@ export function neighbourhood(topology: Topology, id: string): PathIds {
   }
   return { nodeIds: [...nodes], edgeIds: edges };
 }
+
+/** The union of the paths several traces took (a story's events). */
+export function tracesPath(topology: Topology, traces: readonly EventTrace[]): PathIds {
+  const nodes = new Set<string>();
+  const edges = new Set<string>();
+  for (const trace of traces) {
+    const path = tracePath(topology, trace);
+    path.nodeIds.forEach((id) => nodes.add(id));
+    path.edgeIds.forEach((id) => edges.add(id));
+  }
+  return { nodeIds: [...nodes], edgeIds: [...edges] };
+}
