@@ -1,8 +1,8 @@
 //! The commands the UI invokes.
 
 use choreoscope_model::{
-    AppError, ConnectionInfo, ConnectionMode, EventPage, EventStory, EventTrace, PatternTest, PutEventOutcome,
-    RuleMatch, StoryQuery, Topology,
+    AppError, ConnectionInfo, ConnectionMode, DeadLetter, DeadLetterQueue, EventPage, EventStory, EventTrace,
+    PatternTest, PutEventOutcome, RedriveOutcome, RedriveTo, RuleMatch, StoryQuery, Topology,
 };
 use choreoscope_observe::EventTail;
 use tauri::State;
@@ -87,4 +87,33 @@ pub async fn rules_matching_event(state: State<'_, AppState>, event: String) -> 
     let event = patterns::parse_event(&event)?;
     let topology = state.observer.topology().await?;
     Ok(patterns::matching_rules(&topology, &event))
+}
+
+/// Every dead-letter queue the targets name, with its depth and senders.
+#[tauri::command]
+pub async fn list_dead_letter_queues(state: State<'_, AppState>) -> Result<Vec<DeadLetterQueue>, AppError> {
+    Ok(state.observer.dead_letter_queues().await?)
+}
+
+/// Up to `max` messages of a dead-letter queue, received for a moment and
+/// made visible again at once.
+#[tauri::command]
+pub async fn peek_dead_letters(
+    state: State<'_, AppState>,
+    queue_url: String,
+    max: usize,
+) -> Result<Vec<DeadLetter>, AppError> {
+    Ok(state.observer.peek_dead_letters(&queue_url, max).await?)
+}
+
+/// Sends dead letters on (all of the queue's when `message_ids` is empty)
+/// and says what became of each.
+#[tauri::command]
+pub async fn redrive_dead_letters(
+    state: State<'_, AppState>,
+    queue_url: String,
+    message_ids: Vec<String>,
+    to: RedriveTo,
+) -> Result<Vec<RedriveOutcome>, AppError> {
+    Ok(state.observer.redrive_dead_letters(&queue_url, &message_ids, to).await?)
 }

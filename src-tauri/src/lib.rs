@@ -53,6 +53,9 @@ pub fn run() -> anyhow::Result<()> {
             commands::match_events,
             commands::test_pattern,
             commands::rules_matching_event,
+            commands::list_dead_letter_queues,
+            commands::peek_dead_letters,
+            commands::redrive_dead_letters,
         ])
         .run(tauri::generate_context!())
         .context("the app window could not run")

@@ -1,5 +1,6 @@
 import './App.css';
 import { AppHeader } from './AppHeader';
+import { DeadLettersDrawer } from './deadletters/DeadLettersDrawer';
 import { ErrorBanner } from './ErrorBanner';
 import { EventList } from './events/EventList';
 import { GraphView } from './graph/GraphView';
@@ -23,6 +24,7 @@ export function App() {
       <main className="app-main">
         <GraphArea state={topology} />
         <EventList events={events.events} loading={events.loading} error={events.error} />
+        <DeadLettersDrawer />
       </main>
       <ThemeSync />
       <CommandPalette />

@@ -1,4 +1,5 @@
 import { ConnectionBadge } from './connection/ConnectionBadge';
+import { DeadLettersButton } from './deadletters/DeadLettersButton';
 import { useConnectionInfo } from './hooks/useConnectionInfo';
 import type { PutSampleEvent } from './hooks/usePutSampleEvent';
 import { ThemeToggle } from './theme/ThemeToggle';
@@ -18,6 +19,7 @@ export function AppHeader({ putEvent }: { putEvent: PutSampleEvent }) {
             {putEvent.status}
           </p>
         )}
+        <DeadLettersButton />
         <button
           type="button"
           className="button button--primary"

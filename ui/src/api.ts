@@ -7,11 +7,15 @@ import type { ActivityBatch } from './bindings/ActivityBatch';
 import type { AppError } from './bindings/AppError';
 import type { BusEvent } from './bindings/BusEvent';
 import type { ConnectionInfo } from './bindings/ConnectionInfo';
+import type { DeadLetter } from './bindings/DeadLetter';
+import type { DeadLetterQueue } from './bindings/DeadLetterQueue';
 import type { EventPage } from './bindings/EventPage';
 import type { EventStory } from './bindings/EventStory';
 import type { EventTrace } from './bindings/EventTrace';
 import type { PatternTest } from './bindings/PatternTest';
 import type { PutEventOutcome } from './bindings/PutEventOutcome';
+import type { RedriveOutcome } from './bindings/RedriveOutcome';
+import type { RedriveTo } from './bindings/RedriveTo';
 import type { RuleMatch } from './bindings/RuleMatch';
 import type { StoryQuery } from './bindings/StoryQuery';
 import type { Topology } from './bindings/Topology';
@@ -65,6 +69,24 @@ export function testPattern(pattern: string, event: string): Promise<PatternTest
 /** The rules of the system whose patterns match the event (JSON text). */
 export function rulesMatchingEvent(event: string): Promise<RuleMatch[]> {
   return invoke<RuleMatch[]>('rules_matching_event', { event });
+}
+
+/** Every dead-letter queue the targets name, with its depth and who sends to it. */
+export function listDeadLetterQueues(): Promise<DeadLetterQueue[]> {
+  return invoke<DeadLetterQueue[]>('list_dead_letter_queues');
+}
+
+/**
+ * Up to `max` messages of a dead-letter queue: received for a moment (each
+ * counts a receive), then made visible again at once.
+ */
+export function peekDeadLetters(queueUrl: string, max: number): Promise<DeadLetter[]> {
+  return invoke<DeadLetter[]>('peek_dead_letters', { queueUrl, max });
+}
+
+/** Sends dead letters on (all of the queue's when `messageIds` is empty); what became of each. */
+export function redriveDeadLetters(queueUrl: string, messageIds: string[], to: RedriveTo): Promise<RedriveOutcome[]> {
+  return invoke<RedriveOutcome[]>('redrive_dead_letters', { queueUrl, messageIds, to });
 }
 
 export function onTopologyChanged(handler: (topology: Topology) => void): Promise<UnlistenFn> {

@@ -1,0 +1,52 @@
+// The header's "Dead letters N" button: opens the drawer, and reads the total
+// depth now and then while the drawer is closed (the drawer reads it itself
+// while open).
+import { useEffect } from 'react';
+import { listDeadLetterQueues } from '../api';
+import { totalDepth } from './format';
+import { reportTotalDepth, toggleDeadLetters, useDeadLetterUi } from './store';
+
+/** How often the closed drawer's button reads the depths. */
+export const CLOSED_POLL_MS = 10_000;
+
+export function DeadLettersButton() {
+  const { open, totalDepth: depth } = useDeadLetterUi();
+
+  useEffect(() => {
+    if (open) return undefined;
+    let cancelled = false;
+    const read = () => {
+      listDeadLetterQueues().then(
+        (queues) => {
+          if (!cancelled) reportTotalDepth(totalDepth(queues));
+        },
+        () => {
+          // The count is a hint: the drawer says what went wrong when opened.
+          if (!cancelled) reportTotalDepth(null);
+        },
+      );
+    };
+    read();
+    const timer = setInterval(read, CLOSED_POLL_MS);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+  }, [open]);
+
+  return (
+    <button
+      type="button"
+      id="dead-letters-button"
+      className={`button button--ghost dlq-button${depth ? ' dlq-button--some' : ''}`}
+      onClick={toggleDeadLetters}
+      aria-expanded={open}
+      aria-controls={open ? 'dead-letters-drawer' : undefined}
+      aria-label={depth === null ? 'Dead letters' : `Dead letters ${depth}`}
+      title={depth === null ? 'Dead-letter queues' : `${depth} message${depth === 1 ? '' : 's'} in dead-letter queues`}
+    >
+      Dead letters
+      {depth !== null && <span className="dlq-button__count">{depth}</span>}
+    </button>
+  );
+}
