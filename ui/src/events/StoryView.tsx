@@ -62,13 +62,13 @@ function StoryRow({ line, open, onToggle }: { line: StoryLine; open: boolean; on
         </span>
         <span className="story__type">{event.detailType}</span>
         <span className="story__bus">{event.busName}</span>
-        {line.event.status && <span className={`badge badge--${line.event.status.toLowerCase()}`}>{line.event.status}</span>}
+        {line.event.status && <span className={`story-badge story-badge--${line.event.status.toLowerCase()}`}>{line.event.status}</span>}
         {line.event.replayName && (
-          <span className="badge badge--replay" title={`Sent by replay ${line.event.replayName}`}>
+          <span className="story-badge story-badge--replay" title={`Sent by replay ${line.event.replayName}`}>
             replayed
           </span>
         )}
-        {failed && <span className="badge badge--failed">delivery failed</span>}
+        {failed && <span className="story-badge story-badge--failed">delivery failed</span>}
         <span className="story__axis" aria-hidden="true">
           <span className="story__tick" style={{ left: `${line.offset}%` }} />
         </span>
