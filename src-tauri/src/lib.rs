@@ -37,7 +37,7 @@ pub fn run() -> anyhow::Result<()> {
                 // Keep the local system alive as long as the app.
                 app.manage(local);
             }
-            let observer = app.state::<AppState>().observer.clone();
+            let observer = app.state::<AppState>().observer();
             live::spawn(app.handle().clone(), observer);
             Ok(())
         })
@@ -69,9 +69,9 @@ async fn connect(options: &Options) -> anyhow::Result<(Option<local_mode::Local>
             endpoint_url: options.endpoint_url.clone(),
         })
         .await;
-        return Ok((None, AppState { observer, sample_bus: "default".into() }));
+        return Ok((None, AppState::new(observer, "default")));
     }
     let (local, observer) = local_mode::start(options).await?;
     let sample_bus = local.sample_bus().to_owned();
-    Ok((Some(local), AppState { observer, sample_bus }))
+    Ok((Some(local), AppState::new(observer, sample_bus)))
 }

@@ -19,46 +19,46 @@ const AWS_HISTORY_MS: i64 = 60 * 60 * 1000;
 /// The connection in use.
 #[tauri::command]
 pub fn connection_info(state: State<'_, AppState>) -> ConnectionInfo {
-    state.observer.info().clone()
+    state.observer().info().clone()
 }
 
 /// The choreography graph.
 #[tauri::command]
 pub async fn get_topology(state: State<'_, AppState>) -> Result<Topology, AppError> {
-    Ok(state.observer.topology().await?)
+    Ok(state.observer().topology().await?)
 }
 
 /// Events accepted since `since_ms` (or the recent past), newest first.
 #[tauri::command]
 pub async fn list_events(state: State<'_, AppState>, since_ms: Option<i64>) -> Result<EventPage, AppError> {
     let since = since_ms.unwrap_or_else(|| {
-        let history = match state.observer.info().mode {
+        let history = match state.observer().info().mode {
             ConnectionMode::Local => LOCAL_HISTORY_MS,
             ConnectionMode::Aws => AWS_HISTORY_MS,
         };
         crate::live::now_ms() - history
     });
-    let buses = state.observer.bus_names().await?;
-    Ok(EventTail::since(since).poll(state.observer.logs(), &buses).await?)
+    let buses = state.observer().bus_names().await?;
+    Ok(EventTail::since(since).poll(state.observer().logs(), &buses).await?)
 }
 
 /// The trace of one event, hop by hop, from the bus logs.
 #[tauri::command]
 pub async fn get_trace(state: State<'_, AppState>, event_id: String) -> Result<EventTrace, AppError> {
-    Ok(state.observer.trace(&event_id).await?)
+    Ok(state.observer().trace(&event_id).await?)
 }
 
 /// The events a search finds, by causation, with traces and the executions they started.
 #[tauri::command]
 pub async fn get_story(state: State<'_, AppState>, query: StoryQuery) -> Result<EventStory, AppError> {
-    Ok(state.observer.story(query).await?)
+    Ok(state.observer().story(query).await?)
 }
 
 /// Puts a sample `OrderPlaced` event on the sample bus.
 #[tauri::command]
 pub async fn put_sample_event(state: State<'_, AppState>) -> Result<PutEventOutcome, AppError> {
     let detail = sample_event::order_placed();
-    Ok(state.observer.put_event(&state.sample_bus, sample_event::SOURCE, sample_event::DETAIL_TYPE, &detail).await?)
+    Ok(state.observer().put_event(&state.sample_bus(), sample_event::SOURCE, sample_event::DETAIL_TYPE, &detail).await?)
 }
 
 /// Checks an event pattern: `Ok` when EventBridge would accept it, else its
@@ -85,14 +85,14 @@ pub fn test_pattern(pattern: String, event: String) -> Result<PatternTest, AppEr
 #[tauri::command]
 pub async fn rules_matching_event(state: State<'_, AppState>, event: String) -> Result<Vec<RuleMatch>, AppError> {
     let event = patterns::parse_event(&event)?;
-    let topology = state.observer.topology().await?;
+    let topology = state.observer().topology().await?;
     Ok(patterns::matching_rules(&topology, &event))
 }
 
 /// Every dead-letter queue the targets name, with its depth and senders.
 #[tauri::command]
 pub async fn list_dead_letter_queues(state: State<'_, AppState>) -> Result<Vec<DeadLetterQueue>, AppError> {
-    Ok(state.observer.dead_letter_queues().await?)
+    Ok(state.observer().dead_letter_queues().await?)
 }
 
 /// Up to `max` messages of a dead-letter queue, received for a moment and
@@ -103,7 +103,7 @@ pub async fn peek_dead_letters(
     queue_url: String,
     max: usize,
 ) -> Result<Vec<DeadLetter>, AppError> {
-    Ok(state.observer.peek_dead_letters(&queue_url, max).await?)
+    Ok(state.observer().peek_dead_letters(&queue_url, max).await?)
 }
 
 /// Sends dead letters on (all of the queue's when `message_ids` is empty)
@@ -115,5 +115,5 @@ pub async fn redrive_dead_letters(
     message_ids: Vec<String>,
     to: RedriveTo,
 ) -> Result<Vec<RedriveOutcome>, AppError> {
-    Ok(state.observer.redrive_dead_letters(&queue_url, &message_ids, to).await?)
+    Ok(state.observer().redrive_dead_letters(&queue_url, &message_ids, to).await?)
 }
