@@ -79,4 +79,43 @@ pub struct StoryExecution {
     pub started_by: String,
     /// Its `.waitForTaskToken` tasks waiting now.
     pub waiting: Vec<WaitingTask>,
+    /// Its `.waitForTaskToken` tasks that were answered (or timed out), and
+    /// the events of the story that answered them, oldest first.
+    pub resumptions: Vec<Resumption>,
+}
+
+/// A `.waitForTaskToken` task of an execution that stopped waiting: the
+/// answer resumed the execution (or, failing, sent it down its `Catch`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Resumption {
+    /// The state that waited, e.g. `AskRestaurant`.
+    pub state_name: String,
+    /// `TaskSucceeded`, `TaskFailed` or `TaskTimedOut`.
+    pub outcome: String,
+    /// When the task was scheduled (the wait began), milliseconds since the Unix epoch.
+    #[ts(type = "number")]
+    pub scheduled_ms: i64,
+    /// When the answer (or the timeout) came.
+    #[ts(type = "number")]
+    pub answered_ms: i64,
+    /// The error of a failure or timeout, e.g. `RestaurantRejected`.
+    pub error: Option<String>,
+    /// The event of the story that answered the task, when one can be told.
+    pub answered_by: Option<String>,
+    /// How that event was told: [`ResumedBy`].
+    pub resumed_by: Option<ResumedBy>,
+}
+
+/// How the event that answered a task was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ResumedBy {
+    /// The answer's output or cause names the event's id.
+    EventId,
+    /// A target handled the event just before the answer came (the nearest
+    /// such delivery, within a few seconds): likely, not certain.
+    Timing,
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use choreoscope_demo::orders::{OrderStatus, PlaceOrder};
 use choreoscope_demo::{Demo, DemoSettings};
 use choreoscope_local::{Config, LocalSystem};
-use choreoscope_model::{EventStory, StoryQuery};
+use choreoscope_model::{EventStory, ResumedBy, StoryQuery};
 use choreoscope_observe::{Connection, Observer};
 
 async fn delivered_order() -> (tempfile::TempDir, Demo, Observer, String) {
@@ -92,6 +92,14 @@ async fn the_story_of_an_order_is_its_events_their_causes_traces_and_workflow() 
     let execution = &story.executions[0];
     assert_eq!(execution.started_by, placed.event.id);
     assert_eq!(execution.status, "SUCCEEDED");
+    // The restaurant's confirmation answered the workflow's task token: the
+    // callback handler names the event in its SendTaskSuccess output.
+    let resumed: Vec<_> = execution.resumptions.iter().map(|r| (r.state_name.as_str(), r.outcome.as_str())).collect();
+    assert_eq!(resumed, [("AskRestaurant", "TaskSucceeded")]);
+    let resumption = &execution.resumptions[0];
+    assert_eq!(resumption.answered_by.as_deref(), Some(id_of(&story, "RestaurantConfirmed")));
+    assert_eq!(resumption.resumed_by, Some(ResumedBy::EventId));
+    assert!(resumption.scheduled_ms <= resumption.answered_ms);
     assert!(!story.truncated);
 
     // From one event: everything it caused, recursively.

@@ -4,9 +4,15 @@
 import { useEffect, useState } from 'react';
 import { setHighlightedTraces } from '../graph/highlight';
 import type { EventStory } from '../bindings/EventStory';
-import type { StoryExecution } from '../bindings/StoryExecution';
 import { formatClock } from './format';
-import { describeQuery, formatDuration, storyLines, type StoryLine } from './storyFormat';
+import {
+  describeQuery,
+  describeResumption,
+  formatDuration,
+  storyLines,
+  type ExecutionBar,
+  type StoryLine,
+} from './storyFormat';
 import { resourceName } from './traceFormat';
 import { TraceDetails } from './TraceView';
 import './story.css';
@@ -69,12 +75,31 @@ function StoryRow({ line, open, onToggle }: { line: StoryLine; open: boolean; on
           </span>
         )}
         {failed && <span className="story-badge story-badge--failed">delivery failed</span>}
+        {line.resumed.map(({ execution, resumption }) => (
+          <span
+            key={`${execution.executionArn}-${resumption.scheduledMs}`}
+            className="story-badge story-badge--resumed"
+            title={`Answered the task token of ${resumption.stateName} in ${execution.name}${
+              resumption.resumedBy === 'timing' ? ' (told by timing: likely, not certain)' : ''
+            }`}
+          >
+            resumed {resourceName(execution.stateMachineArn)}
+          </span>
+        ))}
         <span className="story__axis" aria-hidden="true">
+          {line.attempts.map((attempt, index) => (
+            <span
+              key={index}
+              className={`story__attempt story__attempt--${attempt.result}`}
+              style={{ left: `${attempt.left}%`, width: `${attempt.width}%` }}
+              title={attempt.title}
+            />
+          ))}
           <span className="story__tick" style={{ left: `${line.offset}%` }} />
         </span>
       </button>
-      {line.executions.map((execution) => (
-        <Execution key={execution.executionArn} execution={execution} />
+      {line.executions.map((bar) => (
+        <Execution key={bar.execution.executionArn} bar={bar} />
       ))}
       {open && (
         <div className="story__details">
@@ -86,7 +111,8 @@ function StoryRow({ line, open, onToggle }: { line: StoryLine; open: boolean; on
   );
 }
 
-function Execution({ execution }: { execution: StoryExecution }) {
+function Execution({ bar }: { bar: ExecutionBar }) {
+  const { execution } = bar;
   return (
     <div className={`story__execution story__execution--${execution.status.toLowerCase()}`} title={execution.executionArn}>
       <span>
@@ -103,6 +129,24 @@ function Execution({ execution }: { execution: StoryExecution }) {
           waiting in {task.stateName} since {formatClock(task.scheduledMs)}
         </span>
       ))}
+      {bar.waits.map(({ resumption, answeredBy }) => (
+        <span key={`${resumption.stateName}-${resumption.scheduledMs}`} className="story__resumption">
+          {describeResumption(resumption)}
+          {answeredBy && ` by ${answeredBy.event.detailType}`}
+          {resumption.resumedBy === 'timing' && ' (likely)'}
+        </span>
+      ))}
+      <span className="story__axis story__axis--execution" aria-hidden="true">
+        <span className="story__run" style={{ left: `${bar.left}%`, width: `${bar.width}%` }} />
+        {bar.waits.map((wait) => (
+          <span
+            key={wait.resumption.scheduledMs}
+            className={`story__wait story__wait--${wait.resumption.outcome.toLowerCase()}`}
+            style={{ left: `${wait.left}%`, width: `${wait.width}%` }}
+            title={describeResumption(wait.resumption)}
+          />
+        ))}
+      </span>
     </div>
   );
 }

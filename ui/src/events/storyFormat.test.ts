@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventStory } from '../bindings/EventStory';
 import type { StoryEvent } from '../bindings/StoryEvent';
 import { busEvent } from '../test/fixtures';
-import { describeQuery, formatDuration, storyLines, storyQueryFor } from './storyFormat';
+import { describeQuery, describeResumption, formatDuration, storyLines, storyQueryFor } from './storyFormat';
 
 function storyEvent(id: string, at: number, causedBy: string | null): StoryEvent {
   return {
@@ -63,9 +63,86 @@ describe('storyLines', () => {
         stoppedMs: null,
         startedBy: 'placed',
         waiting: [],
+        resumptions: [],
       },
     ];
-    expect(storyLines(s)[0]?.executions.map((e) => e.name)).toEqual(['run']);
+    expect(storyLines(s)[0]?.executions.map((bar) => bar.execution.name)).toEqual(['run']);
+  });
+
+  it('lays attempts, executions and their waits on one time axis, and marks the event that resumed a task', () => {
+    const placed = storyEvent('placed', 1_000, null);
+    const confirmed = storyEvent('confirmed', 3_000, 'placed');
+    confirmed.trace = {
+      eventId: 'confirmed',
+      complete: true,
+      hops: [
+        {
+          busName: 'food-delivery',
+          receivedMs: 3_000,
+          source: null,
+          detailType: null,
+          matchedRules: ['r'],
+          noRuleMatched: false,
+          invocations: [
+            {
+              invocationId: 'i',
+              ruleArn: 'arn:aws:events:us-east-1:1:rule/food-delivery/r',
+              targetArn: 'arn:aws:lambda:us-east-1:1:function:restaurant-callback-handler',
+              targetType: 'Lambda',
+              startedMs: 3_000,
+              finishedMs: 3_500,
+              attempts: [
+                { number: 1, startedMs: 3_000, endedMs: 3_200, result: 'retryableFailure', error: null },
+                { number: 2, startedMs: 3_400, endedMs: 3_500, result: 'succeeded', error: null },
+              ],
+              outcome: 'succeeded',
+              deadLetterArn: null,
+              throttled: false,
+              error: null,
+            },
+          ],
+        },
+      ],
+    };
+    const s = story([placed, confirmed]);
+    s.executions = [
+      {
+        executionArn: 'arn:exec',
+        stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:order-fulfilment',
+        name: 'run',
+        status: 'SUCCEEDED',
+        startedMs: 1_000,
+        stoppedMs: 5_000,
+        startedBy: 'placed',
+        waiting: [],
+        resumptions: [
+          {
+            stateName: 'AskRestaurant',
+            outcome: 'TaskSucceeded',
+            scheduledMs: 2_000,
+            answeredMs: 3_450,
+            error: null,
+            answeredBy: 'confirmed',
+            resumedBy: 'eventId',
+          },
+        ],
+      },
+    ];
+    const [first, second] = storyLines(s);
+    // The axis runs from 1,000 to 5,000 ms (the execution's end).
+    expect(first?.executions[0]).toMatchObject({ left: 0, width: 100 });
+    const wait = first?.executions[0]?.waits[0];
+    expect(wait?.left).toBe(25);
+    expect(wait?.width).toBeCloseTo(36.25);
+    expect(wait?.answeredBy?.event.id).toBe('confirmed');
+    expect(second?.attempts.map((a) => [a.left, Math.round(a.width * 100) / 100, a.result])).toEqual([
+      [50, 5, 'retryableFailure'],
+      [60, 2.5, 'succeeded'],
+    ]);
+    expect(second?.attempts[0]?.title).toBe('restaurant-callback-handler · attempt 1: failed, retried (200 ms)');
+    expect(second?.resumed.map((r) => r.resumption.stateName)).toEqual(['AskRestaurant']);
+    expect(first?.resumed).toEqual([]);
+    expect(describeResumption(s.executions[0]!.resumptions[0]!)).toBe('AskRestaurant answered after 1.4 s');
   });
 });
 

@@ -1,8 +1,32 @@
 // Pure helpers of the story view: the causation tree and its time axis.
 import type { EventStory } from '../bindings/EventStory';
 import type { StoryEvent } from '../bindings/StoryEvent';
+import type { AttemptResult } from '../bindings/AttemptResult';
+import type { Resumption } from '../bindings/Resumption';
 import type { StoryExecution } from '../bindings/StoryExecution';
 import type { StoryQuery } from '../bindings/StoryQuery';
+
+/** A span on the story's time axis, in percent of the axis. */
+export interface AxisSpan {
+  /** Where it starts, 0 to 100. */
+  left: number;
+  /** How wide it is, at least a sliver so an instant shows. */
+  width: number;
+}
+
+/** One delivery attempt of an event, as a bar on the time axis. */
+export interface AttemptBar extends AxisSpan {
+  /** `target · attempt n: result (duration)`, for the tooltip. */
+  title: string;
+  result: AttemptResult;
+}
+
+/** A workflow execution of the story, as a bar on the time axis. */
+export interface ExecutionBar extends AxisSpan {
+  execution: StoryExecution;
+  /** The tasks it waited on, each a span from scheduled to answered. */
+  waits: (AxisSpan & { resumption: Resumption; answeredBy: StoryEvent | null })[];
+}
 
 /** One line of the causation tree, in reading order. */
 export interface StoryLine {
@@ -13,8 +37,37 @@ export interface StoryLine {
   offset: number;
   /** Milliseconds since the story's first event. */
   sinceStartMs: number;
-  /** The executions this event started. */
-  executions: StoryExecution[];
+  /** The executions this event started, as bars. */
+  executions: ExecutionBar[];
+  /** Its delivery attempts, as bars. */
+  attempts: AttemptBar[];
+  /** The waiting tasks this event answered (the executions it resumed). */
+  resumed: { execution: StoryExecution; resumption: Resumption }[];
+}
+
+/** The narrowest bar shown, in percent, so an instant is still visible. */
+const MIN_WIDTH = 0.6;
+
+/** The first and last instants of the story: events, attempts, executions and their waits. */
+function storyBounds(story: EventStory): { start: number; end: number } {
+  const times: number[] = [];
+  for (const e of story.events) {
+    times.push(e.event.receivedAtMs);
+    for (const hop of e.trace.hops) {
+      for (const invocation of hop.invocations) {
+        for (const attempt of invocation.attempts) {
+          times.push(attempt.startedMs);
+          if (attempt.endedMs !== null) times.push(attempt.endedMs);
+        }
+      }
+    }
+  }
+  for (const execution of story.executions) {
+    times.push(execution.startedMs);
+    if (execution.stoppedMs !== null) times.push(execution.stoppedMs);
+    for (const r of execution.resumptions) times.push(r.scheduledMs, r.answeredMs);
+  }
+  return { start: Math.min(...times), end: Math.max(...times) };
 }
 
 /**
@@ -24,9 +77,14 @@ export interface StoryLine {
 export function storyLines(story: EventStory): StoryLine[] {
   const events = story.events;
   if (events.length === 0) return [];
-  const start = Math.min(...events.map((e) => e.event.receivedAtMs));
-  const end = Math.max(...events.map((e) => e.event.receivedAtMs));
+  const { start, end } = storyBounds(story);
   const span = Math.max(end - start, 1);
+  const at = (ms: number) => ((ms - start) / span) * 100;
+  const spanOf = (from: number, to: number): AxisSpan => ({
+    left: at(from),
+    width: Math.max(at(to) - at(from), MIN_WIDTH),
+  });
+  const byId = new Map(events.map((e) => [e.event.id, e]));
   const known = new Set(events.map((e) => e.event.id));
   const children = new Map<string, StoryEvent[]>();
   const roots: StoryEvent[] = [];
@@ -50,14 +108,78 @@ export function storyLines(story: EventStory): StoryLine[] {
     lines.push({
       event,
       depth,
-      offset: ((event.event.receivedAtMs - start) / span) * 100,
+      offset: at(event.event.receivedAtMs),
       sinceStartMs: event.event.receivedAtMs - start,
-      executions: story.executions.filter((execution) => execution.startedBy === event.event.id),
+      executions: story.executions
+        .filter((execution) => execution.startedBy === event.event.id)
+        .map((execution) => ({
+          execution,
+          ...spanOf(execution.startedMs, execution.stoppedMs ?? end),
+          waits: execution.resumptions.map((resumption) => ({
+            resumption,
+            answeredBy: resumption.answeredBy === null ? null : (byId.get(resumption.answeredBy) ?? null),
+            ...spanOf(resumption.scheduledMs, resumption.answeredMs),
+          })),
+        })),
+      attempts: event.trace.hops.flatMap((hop) =>
+        hop.invocations.flatMap((invocation) =>
+          invocation.attempts.map((attempt) => {
+            const ended = attempt.endedMs ?? end;
+            const took = attempt.endedMs === null ? 'in flight' : formatDuration(attempt.endedMs - attempt.startedMs);
+            return {
+              ...spanOf(attempt.startedMs, ended),
+              result: attempt.result,
+              title: `${shortArn(invocation.targetArn)} · attempt ${attempt.number}: ${attemptWords(attempt.result)} (${took})`,
+            };
+          }),
+        ),
+      ),
+      resumed: story.executions.flatMap((execution) =>
+        execution.resumptions
+          .filter((resumption) => resumption.answeredBy === event.event.id)
+          .map((resumption) => ({ execution, resumption })),
+      ),
     });
     for (const child of (children.get(event.event.id) ?? []).sort(byTime)) visit(child, depth + 1);
   };
   for (const root of roots.sort(byTime)) visit(root, 0);
   return lines;
+}
+
+/** The last part of an ARN: a function's, queue's or state machine's name. */
+function shortArn(arn: string): string {
+  return arn.split(/[:/]/).pop() ?? arn;
+}
+
+/** An attempt's result in words. */
+export function attemptWords(result: AttemptResult): string {
+  switch (result) {
+    case 'inFlight':
+      return 'in flight';
+    case 'succeeded':
+      return 'succeeded';
+    case 'retryableFailure':
+      return 'failed, retried';
+    case 'permanentFailure':
+      return 'failed for good';
+    case 'throttled':
+      return 'throttled';
+  }
+}
+
+/** What a resumption did, in words: `answered AskRestaurant after 2.1 s`. */
+export function describeResumption(resumption: Resumption): string {
+  const waited = formatDuration(resumption.answeredMs - resumption.scheduledMs);
+  switch (resumption.outcome) {
+    case 'TaskSucceeded':
+      return `${resumption.stateName} answered after ${waited}`;
+    case 'TaskFailed':
+      return `${resumption.stateName} failed${resumption.error ? ` (${resumption.error})` : ''} after ${waited}`;
+    case 'TaskTimedOut':
+      return `${resumption.stateName} timed out after ${waited}`;
+    default:
+      return `${resumption.stateName}: ${resumption.outcome} after ${waited}`;
+  }
 }
 
 /** The search as a sentence. */

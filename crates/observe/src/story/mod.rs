@@ -1,6 +1,6 @@
 //! Stories: the events a search finds in the bus logs, how they caused one
 //! another (`detail.metadata.causationId`), what each bus did with them, and
-//! the workflow executions they started.
+//! the workflow executions they started or resumed.
 //!
 //! Everything comes from the `EVENT_INGEST_SUCCESS` records of the buses'
 //! logs (which carry the event with `IncludeDetail: FULL`), the other
@@ -17,6 +17,8 @@ use crate::bus_log::{INGEST_STEP, event_from_record};
 use crate::error::{ObserveError, Result};
 use crate::tasks::{ExecutionRef, waiting_in_execution};
 use crate::{Observer, events, trace};
+
+pub mod resumptions;
 
 /// The most events one story holds.
 pub const MAX_EVENTS: usize = 200;
@@ -204,6 +206,8 @@ async fn executions(observer: &Observer, events: &[StoryEvent]) -> Result<Vec<St
                 };
                 let waiting =
                     if status == "RUNNING" { waiting_in_execution(client, &reference).await? } else { Vec::new() };
+                let history = resumptions::history(client, &reference.execution_arn).await?;
+                let resumptions = resumptions::resumptions_in(&history, events);
                 started.push(StoryExecution {
                     execution_arn: reference.execution_arn,
                     state_machine_arn: reference.state_machine_arn,
@@ -213,6 +217,7 @@ async fn executions(observer: &Observer, events: &[StoryEvent]) -> Result<Vec<St
                     stopped_ms: execution.stop_date().map(millis),
                     started_by: story_event.event.id.clone(),
                     waiting,
+                    resumptions,
                 });
             }
         }
