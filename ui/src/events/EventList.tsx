@@ -7,6 +7,7 @@ import { EventExplorer } from './EventExplorer';
 import { StorySearch } from './StorySearch';
 import { StoryView } from './StoryView';
 import { describeQuery } from './storyFormat';
+import { useStoryRequests } from './storyRequests';
 import './explorer.css';
 
 interface Props {
@@ -18,6 +19,7 @@ interface Props {
 export function EventList({ events, loading, error }: Props) {
   const story = useStory();
   const explorer = useExplorer(events);
+  useStoryRequests(story.search);
 
   return (
     <section className="events-pane" aria-labelledby="events-heading">

@@ -19,6 +19,7 @@ import { tracesPath } from './paths';
 import { Legend } from './Legend';
 import { createLiveController, type LiveController } from './live';
 import { NodeDetails } from './NodeDetails';
+import { emptyRecord, record, type ActivityRecord } from './nodeLive';
 import { createRenderer, type GraphRenderer } from './renderer';
 
 let readyReported = false;
@@ -40,6 +41,8 @@ export function GraphView({ topology }: { topology: Topology }) {
   const [circuits, setCircuits] = useState<CircuitStatus[]>([]);
   const circuitsKey = useRef('');
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  // Every batch, for the node panel's rates and recent events (mutated in place, no re-render).
+  const [activityRecord] = useState<ActivityRecord>(emptyRecord);
   // Shape key of the structure whose layout has finished; the layout is done
   // when it matches the structure on screen.
   const [laidOutKey, setLaidOutKey] = useState<string | null>(null);
@@ -80,12 +83,13 @@ export function GraphView({ topology }: { topology: Topology }) {
 
   const onActivity = useCallback((batch: ActivityBatch) => {
     liveRef.current?.push(batch);
+    record(activityRecord, batch);
     const key = batch.circuits.map((c) => `${c.name}:${c.state}:${c.sinceMs}`).join('|');
     if (key !== circuitsKey.current) {
       circuitsKey.current = key;
       setCircuits(batch.circuits);
     }
-  }, []);
+  }, [activityRecord]);
   useActivity(onActivity);
 
   useEffect(() => {
@@ -196,6 +200,7 @@ export function GraphView({ topology }: { topology: Topology }) {
           onClose={() => setSelectedId(null)}
           focused={focusId === selectedNode.id}
           onFocus={() => setFocusRequest(focusId === selectedNode.id ? null : selectedNode.id)}
+          activity={activityRecord}
         />
       )}
       <ul className="sr-only" aria-label="Graph nodes">

@@ -4,6 +4,8 @@ import type { Detail } from '../bindings/Detail';
 import type { Node } from '../bindings/Node';
 import type { Topology } from '../bindings/Topology';
 import { edgeSections, kindName, prettyJson } from './details';
+import { NodeLive } from './NodeLive';
+import type { ActivityRecord } from './nodeLive';
 
 interface Props {
   node: Node;
@@ -13,9 +15,11 @@ interface Props {
   onFocus?: () => void;
   /** Whether this node's neighbourhood is in focus. */
   focused?: boolean;
+  /** The live activity recorded so far, for the node's rates and recent events. */
+  activity?: ActivityRecord;
 }
 
-export function NodeDetails({ node, topology, onClose, onFocus, focused = false }: Props) {
+export function NodeDetails({ node, topology, onClose, onFocus, focused = false, activity }: Props) {
   const sections = edgeSections(node, topology);
   return (
     <aside className="node-details" aria-label={`Details of ${node.label}`}>
@@ -51,6 +55,7 @@ export function NodeDetails({ node, topology, onClose, onFocus, focused = false 
           <DetailField key={`${detail.name}-${i}`} detail={detail} />
         ))}
       </dl>
+      {activity && <NodeLive node={node} topology={topology} record={activity} />}
       {sections.map((section) => (
         <section key={section.id} className="node-details__section" aria-label={section.title}>
           <h3 className="node-details__section-title">
