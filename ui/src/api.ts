@@ -19,6 +19,7 @@ import type { RedriveTo } from './bindings/RedriveTo';
 import type { RuleMatch } from './bindings/RuleMatch';
 import type { StoryQuery } from './bindings/StoryQuery';
 import type { Topology } from './bindings/Topology';
+import { markStartup, startupMarks } from './startupTimings';
 
 export type { UnlistenFn };
 
@@ -27,7 +28,11 @@ export function connectionInfo(): Promise<ConnectionInfo> {
 }
 
 export function getTopology(): Promise<Topology> {
-  return invoke<Topology>('get_topology');
+  markStartup('topologyAsked');
+  return invoke<Topology>('get_topology').then((topology) => {
+    markStartup('topologyReceived');
+    return topology;
+  });
 }
 
 export function listEvents(sinceMs: number | null): Promise<EventPage> {
@@ -42,9 +47,10 @@ export function getStory(query: StoryQuery): Promise<EventStory> {
   return invoke<EventStory>('get_story', { query });
 }
 
-/** Tells the app the graph is laid out (once: it times the start-up). */
+/** Tells the app the graph is laid out (once: it times the start-up), with the start-up's milestones. */
 export function graphReady(): Promise<void> {
-  return invoke<void>('graph_ready');
+  markStartup('ready');
+  return invoke<void>('graph_ready', { marks: startupMarks() });
 }
 
 export function putSampleEvent(): Promise<PutEventOutcome> {

@@ -1,6 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { markStartup } from './startupTimings';
+
+markStartup('script');
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

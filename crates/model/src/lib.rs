@@ -23,7 +23,7 @@ pub use dead_letters::{DeadLetter, DeadLetterQueue, DeadLetterSender, RedriveOut
 pub use error::AppError;
 pub use event::{BusEvent, EventPage, PutEventOutcome};
 pub use pattern::{PatternCheck, PatternTest, RuleMatch};
-pub use story::{EventStory, Resumption, ResumedBy, StoryEvent, StoryExecution, StoryQuery};
+pub use story::{EventStory, ResumedBy, Resumption, StoryEvent, StoryExecution, StoryQuery};
 pub use tasks::WaitingTask;
 pub use topology::{Detail, DetailFormat, Edge, EdgeKind, Node, NodeKind, TargetKind, Topology};
 pub use trace::{AttemptResult, AttemptTrace, EventTrace, InvocationOutcome, InvocationTrace, TraceError, TraceHop};

@@ -11,6 +11,7 @@ import { shapeKey, toElements } from './elements';
 import { applyLive, createDotLayer } from './liveLayer';
 import { elkLayoutOptions, FIT_PADDING, MAX_FIT_ZOOM } from './layout';
 import { graphStyle, NEUTRALS } from './style';
+import { markStartup } from '../startupTimings';
 
 cytoscape.use(elk);
 cytoscape.use(svg);
@@ -147,6 +148,7 @@ export function createRenderer(
       return;
     }
     layoutRunning = true;
+    markStartup('layoutStarted');
     cy.layout(
       elkLayoutOptions(() => {
         layoutRunning = false;

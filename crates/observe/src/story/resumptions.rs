@@ -11,7 +11,7 @@
 
 use aws_sdk_sfn::Client;
 use aws_sdk_sfn::types::HistoryEvent;
-use choreoscope_model::{Resumption, ResumedBy, StoryEvent};
+use choreoscope_model::{ResumedBy, Resumption, StoryEvent};
 
 use crate::error::{ObserveError, Result};
 
@@ -184,10 +184,7 @@ mod tests {
         vec![
             entry(1, 0, "ExecutionStarted", 1_000),
             Entry { state_name: Some("AskRestaurant".into()), ..entry(2, 1, "TaskStateEntered", 1_010) },
-            Entry {
-                resource: Some("putEvents.waitForTaskToken".into()),
-                ..entry(3, 2, "TaskScheduled", 1_020)
-            },
+            Entry { resource: Some("putEvents.waitForTaskToken".into()), ..entry(3, 2, "TaskScheduled", 1_020) },
             entry(4, 3, "TaskStarted", 1_030),
             entry(5, 4, "TaskSubmitted", 1_040),
         ]
