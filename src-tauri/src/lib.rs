@@ -56,6 +56,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::list_dead_letter_queues,
             commands::peek_dead_letters,
             commands::redrive_dead_letters,
+            commands::delete_dead_letters,
         ])
         .run(tauri::generate_context!())
         .context("the app window could not run")

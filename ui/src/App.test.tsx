@@ -88,7 +88,7 @@ async function renderLoaded() {
   await waitFor(() => expect(rows()).toHaveLength(2));
   // Pushes are only delivered once both subscriptions are in place.
   await waitFor(() =>
-    expect([...tauri.handlers.keys()].sort()).toEqual(['activity', 'events-received', 'topology-changed']),
+    expect([...tauri.handlers.keys()].sort()).toEqual(['activity', 'connection-changed', 'events-received', 'topology-changed']),
   );
 }
 
@@ -247,6 +247,7 @@ describe('App', () => {
           stoppedMs: null,
           startedBy: 'placed',
           waiting: [],
+          resumptions: [],
         },
       ],
     });

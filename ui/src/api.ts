@@ -9,6 +9,7 @@ import type { BusEvent } from './bindings/BusEvent';
 import type { ConnectionInfo } from './bindings/ConnectionInfo';
 import type { DeadLetter } from './bindings/DeadLetter';
 import type { DeadLetterQueue } from './bindings/DeadLetterQueue';
+import type { DeleteOutcome } from './bindings/DeleteOutcome';
 import type { EventPage } from './bindings/EventPage';
 import type { EventStory } from './bindings/EventStory';
 import type { EventTrace } from './bindings/EventTrace';
@@ -93,6 +94,10 @@ export function peekDeadLetters(queueUrl: string, max: number): Promise<DeadLett
 /** Sends dead letters on (all of the queue's when `messageIds` is empty); what became of each. */
 export function redriveDeadLetters(queueUrl: string, messageIds: string[], to: RedriveTo): Promise<RedriveOutcome[]> {
   return invoke<RedriveOutcome[]>('redrive_dead_letters', { queueUrl, messageIds, to });
+}
+
+export function deleteDeadLetters(queueUrl: string, messageIds: string[]): Promise<DeleteOutcome[]> {
+  return invoke<DeleteOutcome[]>('delete_dead_letters', { queueUrl, messageIds });
 }
 
 export function onTopologyChanged(handler: (topology: Topology) => void): Promise<UnlistenFn> {

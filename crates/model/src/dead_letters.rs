@@ -94,3 +94,16 @@ pub struct RedriveOutcome {
     /// What was done, or why not, in words.
     pub detail: String,
 }
+
+/// What became of one dead letter an operator chose to delete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DeleteOutcome {
+    /// The message.
+    pub message_id: String,
+    /// Whether it was deleted from the queue.
+    pub deleted: bool,
+    /// What was done, or why not, in words.
+    pub detail: String,
+}

@@ -19,7 +19,7 @@ mod trace;
 
 pub use activity::{ActivityBatch, ActivityHop, CircuitStatus, EdgeActivity, HopOutcome, NodeActivity};
 pub use connection::{ConnectionInfo, ConnectionMode};
-pub use dead_letters::{DeadLetter, DeadLetterQueue, DeadLetterSender, RedriveOutcome, RedriveTo};
+pub use dead_letters::{DeadLetter, DeadLetterQueue, DeadLetterSender, DeleteOutcome, RedriveOutcome, RedriveTo};
 pub use error::AppError;
 pub use event::{BusEvent, EventPage, PutEventOutcome};
 pub use pattern::{PatternCheck, PatternTest, RuleMatch};

@@ -40,8 +40,8 @@ pub use inventory::{
 
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use choreoscope_model::{
-    ConnectionInfo, DeadLetter, DeadLetterQueue, EventStory, EventTrace, PutEventOutcome, RedriveOutcome, RedriveTo,
-    StoryQuery, Topology, WaitingTask,
+    ConnectionInfo, DeadLetter, DeadLetterQueue, DeleteOutcome, EventStory, EventTrace, PutEventOutcome,
+    RedriveOutcome, RedriveTo, StoryQuery, Topology, WaitingTask,
 };
 
 /// The dashboard's view of one connection: the AWS SDK clients for it.
@@ -155,6 +155,12 @@ impl Observer {
     ) -> Result<Vec<RedriveOutcome>> {
         dead_letters::redrive(self, queue_url, message_ids, to).await
     }
+    /// Deletes the dead letters named (none when `message_ids` is empty);
+    /// says what became of each.
+    pub async fn delete_dead_letters(&self, queue_url: &str, message_ids: &[String]) -> Result<Vec<DeleteOutcome>> {
+        dead_letters::delete(self.sqs(), queue_url, message_ids).await
+    }
+
 
     /// The choreography graph as the UI receives it.
     pub async fn topology(&self) -> Result<Topology> {

@@ -34,7 +34,7 @@ async fn notifications_dlq(observer: &Observer) -> DeadLetterQueue {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn dead_letters_are_listed_peeked_without_taking_them_and_redriven() {
+async fn dead_letters_are_listed_peeked_without_taking_them_deleted_and_redriven() {
     let dir = tempfile::tempdir().expect("temp dir");
     let prepared = LocalSystem::prepare(Config::new(dir.path()).with_port(0)).await.expect("local system");
     let demo =
@@ -83,10 +83,20 @@ async fn dead_letters_are_listed_peeked_without_taking_them_and_redriven() {
     assert!(refused[0].detail.contains("redrive onto the bus instead"), "{}", refused[0].detail);
     assert_eq!(notifications_dlq(&observer).await.depth, 3);
 
+    // One given up on: deleted, and only that one; an empty choice deletes nothing.
+    let deleted = observer.delete_dead_letters(&url, std::slice::from_ref(&first)).await.expect("delete");
+    assert_eq!(deleted.len(), 1);
+    assert!(deleted[0].deleted && deleted[0].message_id == first, "{deleted:?}");
+    assert!(observer.delete_dead_letters(&url, &[]).await.expect("delete nothing").is_empty());
+    let after_delete = notifications_dlq(&observer).await;
+    assert_eq!((after_delete.depth, after_delete.in_flight), (2, 0), "the others are given back at once");
+    let again = observer.delete_dead_letters(&url, std::slice::from_ref(&first)).await.expect("delete");
+    assert!(!again[0].deleted && again[0].detail.contains("not in the queue any more"), "{again:?}");
+
     // Healed, then everything back onto its bus: delivered, and the queue is empty.
     demo.faults().set_notifications(NotificationsFault::Healthy);
     let outcomes = observer.redrive_dead_letters(&url, &[], RedriveTo::Bus).await.expect("redrive");
-    assert_eq!(outcomes.len(), 3);
+    assert_eq!(outcomes.len(), 2);
     assert!(
         outcomes.iter().all(|outcome| outcome.sent && outcome.detail.contains("put on bus partners")),
         "{outcomes:?}"
@@ -95,7 +105,7 @@ async fn dead_letters_are_listed_peeked_without_taking_them_and_redriven() {
     until("the notifications delivered", || async {
         let received =
             demo.notifications().received().into_iter().filter(|body| body["orderId"] == json!(order)).count();
-        (received == 3).then_some(())
+        (received == 2).then_some(())
     })
     .await;
 

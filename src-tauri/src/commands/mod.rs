@@ -1,8 +1,8 @@
 //! The commands the UI invokes.
 
 use choreoscope_model::{
-    AppError, ConnectionInfo, ConnectionMode, DeadLetter, DeadLetterQueue, EventPage, EventStory, EventTrace,
-    PatternTest, PutEventOutcome, RedriveOutcome, RedriveTo, RuleMatch, StoryQuery, Topology,
+    AppError, ConnectionInfo, ConnectionMode, DeadLetter, DeadLetterQueue, DeleteOutcome, EventPage, EventStory,
+    EventTrace, PatternTest, PutEventOutcome, RedriveOutcome, RedriveTo, RuleMatch, StoryQuery, Topology,
 };
 use choreoscope_observe::EventTail;
 use tauri::State;
@@ -58,7 +58,10 @@ pub async fn get_story(state: State<'_, AppState>, query: StoryQuery) -> Result<
 #[tauri::command]
 pub async fn put_sample_event(state: State<'_, AppState>) -> Result<PutEventOutcome, AppError> {
     let detail = sample_event::order_placed();
-    Ok(state.observer().put_event(&state.sample_bus(), sample_event::SOURCE, sample_event::DETAIL_TYPE, &detail).await?)
+    Ok(state
+        .observer()
+        .put_event(&state.sample_bus(), sample_event::SOURCE, sample_event::DETAIL_TYPE, &detail)
+        .await?)
 }
 
 /// Checks an event pattern: `Ok` when EventBridge would accept it, else its
@@ -116,4 +119,14 @@ pub async fn redrive_dead_letters(
     to: RedriveTo,
 ) -> Result<Vec<RedriveOutcome>, AppError> {
     Ok(state.observer().redrive_dead_letters(&queue_url, &message_ids, to).await?)
+
+/// Deletes the dead letters named, and says what became of each.
+#[tauri::command]
+pub async fn delete_dead_letters(
+    state: State<'_, AppState>,
+    queue_url: String,
+    message_ids: Vec<String>,
+) -> Result<Vec<DeleteOutcome>, AppError> {
+    Ok(state.observer().delete_dead_letters(&queue_url, &message_ids).await?)
+}
 }

@@ -262,6 +262,40 @@ describe('Dead letters', () => {
     await within(dialog).findByText('1 sent, 0 not sent.');
   });
 
+  it('deletes a selection only after a confirmation that defaults to Cancel', async () => {
+    answer('delete_dead_letters', [
+      { messageId: 'm-2', deleted: true, detail: 'deleted from the queue' },
+      { messageId: 'm-3', deleted: false, detail: 'not in the queue any more (another consumer took it, or it was deleted)' },
+    ]);
+    const drawer = await openDrawer();
+    await peekFirstQueue(drawer);
+    expect(within(drawer).getByRole('button', { name: 'Delete selected (0)' })).toBeDisabled();
+    const messages = within(drawer).getAllByRole('checkbox', { name: /Select message/ });
+    for (const box of messages.slice(1)) fireEvent.click(box);
+    fireEvent.click(within(drawer).getByRole('button', { name: 'Delete selected (2)' }));
+
+    let dialog = screen.getByRole('dialog', { name: 'Delete 2 messages from notifications-dlq?' });
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    expect(dialog).toHaveTextContent('cannot be undone');
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(tauri.invoke).not.toHaveBeenCalledWith('delete_dead_letters', expect.anything());
+
+    fireEvent.click(within(drawer).getByRole('button', { name: 'Delete selected (2)' }));
+    dialog = screen.getByRole('dialog', { name: 'Delete 2 messages from notifications-dlq?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete 2 messages' }));
+    const ids = (tauri.invoke.mock.calls.find(([command]) => command === 'delete_dead_letters')?.[1] ?? {}) as {
+      messageIds?: string[];
+    };
+    expect(ids.messageIds).toHaveLength(2);
+    const results = await within(dialog).findByRole('list', { name: 'Delete outcomes' });
+    expect(within(dialog).getByText('1 deleted, 1 not deleted.')).toBeInTheDocument();
+    expect(within(results).getAllByRole('listitem')[0]).toHaveTextContent('m-2 Deleted: deleted from the queue');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+    // The deleted message is gone from the list; the one not deleted stays.
+    const shown = [...drawer.querySelectorAll<HTMLElement>('[data-message-id]')].map((li) => li.dataset.messageId);
+    expect(shown.sort()).toEqual(['m-1', 'm-3']);
+  });
+
   it('says in words what went wrong', async () => {
     fail('list_dead_letter_queues', { message: 'Access denied to ListQueues', code: 'AccessDenied' });
     render(<Harness />);

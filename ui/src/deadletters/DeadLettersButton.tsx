@@ -3,6 +3,7 @@
 // while open).
 import { useEffect } from 'react';
 import { listDeadLetterQueues } from '../api';
+import { recordDepths } from './depthHistory';
 import { totalDepth } from './format';
 import { reportTotalDepth, toggleDeadLetters, useDeadLetterUi } from './store';
 
@@ -18,6 +19,7 @@ export function DeadLettersButton() {
     const read = () => {
       listDeadLetterQueues().then(
         (queues) => {
+          recordDepths(queues, Date.now());
           if (!cancelled) reportTotalDepth(totalDepth(queues));
         },
         () => {

@@ -10,6 +10,9 @@ import '../events/explorer.css';
 import { JsonTree } from '../events/JsonTree';
 import './deadletters.css';
 import { formatSent, groupByError, groupTitle, PEEK_MAX, plural, ruleParts, targetName, totalDepth } from './format';
+import { DeleteDialog } from './DeleteDialog';
+import { recordDepths } from './depthHistory';
+import { DepthSparkline } from './DepthSparkline';
 import { RedriveDialog } from './RedriveDialog';
 import { closeDeadLetters, reportTotalDepth, useDeadLetterUi } from './store';
 
@@ -42,6 +45,7 @@ function Drawer() {
   const refresh = useCallback(() => {
     listDeadLetterQueues().then(
       (list) => {
+        recordDepths(list, Date.now());
         reportTotalDepth(totalDepth(list));
         setQueues({ status: 'ready', queues: list, error: null });
       },
@@ -162,6 +166,7 @@ function QueueList({
                 title={queue.queueArn}
               >
                 <span className="dlq-queue__name">{queue.name}</span>
+                <DepthSparkline queueArn={queue.queueArn} />
                 <span className="dlq-queue__counts">
                   {queue.queueUrl === null ? (
                     'queue does not exist'
@@ -206,6 +211,7 @@ function QueueMessages({
   const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
   const [inspected, setInspected] = useState<string | null>(null);
   const [redrive, setRedrive] = useState<DeadLetter[] | null>(null);
+  const [deleting, setDeleting] = useState<DeadLetter[] | null>(null);
   const url = queue.queueUrl;
 
   const doPeek = () => {
@@ -241,16 +247,31 @@ function QueueMessages({
     setRedrive(chosen);
   };
 
+  // Messages sent on or deleted are gone from the queue: drop them from the list.
+  const drop = (ids: string[] | null) => {
+    if (!ids || ids.length === 0) return;
+    const gone = new Set(ids);
+    setPeek((p) => (p.status === 'done' ? { status: 'done', letters: p.letters.filter((l) => !gone.has(l.messageId)) } : p));
+    setSelection((s) => new Set([...s].filter((id) => !gone.has(id))));
+    if (inspected && gone.has(inspected)) setInspected(null);
+  };
+
   const closeRedrive = (sentIds: string[] | null) => {
     onDialog(false);
     setRedrive(null);
-    if (sentIds && sentIds.length > 0) {
-      const sent = new Set(sentIds);
-      // Sent messages were deleted from the queue: drop them from the list.
-      setPeek((p) => (p.status === 'done' ? { status: 'done', letters: p.letters.filter((l) => !sent.has(l.messageId)) } : p));
-      setSelection((s) => new Set([...s].filter((id) => !sent.has(id))));
-      if (inspected && sent.has(inspected)) setInspected(null);
-    }
+    drop(sentIds);
+  };
+
+  const startDelete = (chosen: DeadLetter[]) => {
+    if (chosen.length === 0) return;
+    onDialog(true);
+    setDeleting(chosen);
+  };
+
+  const closeDelete = (deletedIds: string[] | null) => {
+    onDialog(false);
+    setDeleting(null);
+    drop(deletedIds);
   };
 
   const selectedLetters = letters.filter((l) => selection.has(l.messageId));
@@ -287,6 +308,14 @@ function QueueMessages({
             </button>
             <button type="button" className="button" onClick={() => startRedrive(letters)}>
               Redrive all ({letters.length})
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={selectedLetters.length === 0}
+              onClick={() => startDelete(selectedLetters)}
+            >
+              Delete selected ({selectedLetters.length})
             </button>
           </>
         )}
@@ -367,6 +396,9 @@ function QueueMessages({
       )}
       {redrive && url !== null && (
         <RedriveDialog queueUrl={url} queueName={queue.name} letters={redrive} onClose={closeRedrive} onRedriven={onRedriven} />
+      )}
+      {deleting && url !== null && (
+        <DeleteDialog queueUrl={url} queueName={queue.name} letters={deleting} onClose={closeDelete} onDeleted={onRedriven} />
       )}
     </section>
   );

@@ -1,12 +1,13 @@
 // The redrive dialog: choose where to, preview what goes where, then the
 // outcome of each message in words.
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { redriveDeadLetters, toAppError } from '../api';
 import type { AppError } from '../bindings/AppError';
 import type { DeadLetter } from '../bindings/DeadLetter';
 import type { RedriveOutcome } from '../bindings/RedriveOutcome';
 import type { RedriveTo } from '../bindings/RedriveTo';
 import { destination, plural } from './format';
+import { useDialogFocus, useDialogKeys } from './modal';
 
 interface Props {
   queueUrl: string;
@@ -31,14 +32,7 @@ export function RedriveDialog({ queueUrl, queueName, letters, onClose, onRedrive
   const first = useRef<HTMLInputElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
 
-  // Focus into the dialog on open; back where it was on close.
-  useEffect(() => {
-    const before = document.activeElement;
-    first.current?.focus();
-    return () => {
-      if (before instanceof HTMLElement && before.isConnected) before.focus();
-    };
-  }, []);
+  useDialogFocus(first);
 
   useEffect(() => {
     if (phase.status === 'done' || phase.status === 'error') closeButton.current?.focus();
@@ -67,28 +61,7 @@ export function RedriveDialog({ queueUrl, queueName, letters, onClose, onRedrive
     );
   };
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
-      close();
-      return;
-    }
-    if (event.key !== 'Tab' || !dialog.current) return;
-    // Keep Tab inside the dialog.
-    const focusable = [
-      ...dialog.current.querySelectorAll<HTMLElement>('button:not(:disabled), input:not(:disabled), [tabindex="0"]'),
-    ];
-    if (focusable.length === 0) return;
-    const firstEl = focusable[0]!;
-    const lastEl = focusable[focusable.length - 1]!;
-    if (event.shiftKey && document.activeElement === firstEl) {
-      event.preventDefault();
-      lastEl.focus();
-    } else if (!event.shiftKey && document.activeElement === lastEl) {
-      event.preventDefault();
-      firstEl.focus();
-    }
-  };
+  const onKeyDown = useDialogKeys(dialog, close);
 
   const byId = new Map(letters.map((l) => [l.messageId, l]));
   const unknown = letters.filter((l) => !destination(l, to).known).length;

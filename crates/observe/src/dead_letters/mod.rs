@@ -8,6 +8,7 @@
 //! receive: `ApproximateReceiveCount` grows, and a queue with a redrive
 //! policy of its own may move a message on after enough peeks.
 
+mod delete;
 mod redrive;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,7 @@ use aws_sdk_sqs::types::{
     ChangeMessageVisibilityBatchRequestEntry, Message, MessageSystemAttributeName, QueueAttributeName,
 };
 use choreoscope_model::{DeadLetter, DeadLetterQueue, DeadLetterSender};
+pub use delete::delete;
 pub use redrive::redrive;
 
 use crate::error::{ObserveError, Result};

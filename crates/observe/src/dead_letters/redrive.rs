@@ -1,11 +1,11 @@
 //! Redriving dead letters: sending them on again, then deleting them from
 //! the queue; messages not chosen are released at once.
 
-use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::Message;
 use choreoscope_model::{DeadLetter, RedriveOutcome, RedriveTo};
 use serde_json::Value;
 
+use super::delete::delete_one;
 use super::{dead_letter, queue_url, receive, release};
 use crate::Observer;
 use crate::error::{ObserveError, Result};
@@ -29,7 +29,7 @@ pub async fn redrive(
     for message in chosen {
         let letter = dead_letter(message);
         let outcome = match send(observer, &letter, to).await {
-            Ok(detail) => match delete(client, url, message).await {
+            Ok(detail) => match delete_one(client, url, message).await {
                 Ok(()) => RedriveOutcome { message_id: letter.message_id, sent: true, detail },
                 Err(error) => RedriveOutcome {
                     message_id: letter.message_id,
@@ -54,17 +54,6 @@ pub async fn redrive(
         }
     }
     Ok(outcomes)
-}
-
-async fn delete(client: &Client, url: &str, message: &Message) -> Result<()> {
-    client
-        .delete_message()
-        .queue_url(url)
-        .receipt_handle(message.receipt_handle().unwrap_or_default())
-        .send()
-        .await
-        .map_err(|e| ObserveError::from_sdk("DeleteMessage", e))?;
-    Ok(())
 }
 
 /// Sends one dead letter on; the words of what was done, or why not.
