@@ -57,6 +57,9 @@ pub fn run() -> anyhow::Result<()> {
             commands::peek_dead_letters,
             commands::redrive_dead_letters,
             commands::delete_dead_letters,
+            commands::tasks::list_waiting_tasks,
+            commands::tasks::answer_tasks,
+            commands::tasks::get_execution_view,
         ])
         .run(tauri::generate_context!())
         .context("the app window could not run")

@@ -1,6 +1,7 @@
 import './App.css';
 import { AppHeader } from './AppHeader';
 import { DeadLettersDrawer } from './deadletters/DeadLettersDrawer';
+import { TasksDrawer } from './tasks/TasksDrawer';
 import { ErrorBanner } from './ErrorBanner';
 import { EventList } from './events/EventList';
 import { GraphView } from './graph/GraphView';
@@ -25,6 +26,7 @@ export function App() {
         <GraphArea state={topology} />
         <EventList events={events.events} loading={events.loading} error={events.error} />
         <DeadLettersDrawer />
+        <TasksDrawer />
       </main>
       <ThemeSync />
       <CommandPalette />

@@ -1,5 +1,6 @@
 import { ConnectionBadge } from './connection/ConnectionBadge';
 import { DeadLettersButton } from './deadletters/DeadLettersButton';
+import { TasksButton } from './tasks/TasksButton';
 import { useConnectionInfo } from './hooks/useConnectionInfo';
 import type { PutSampleEvent } from './hooks/usePutSampleEvent';
 import { ThemeToggle } from './theme/ThemeToggle';
@@ -20,6 +21,7 @@ export function AppHeader({ putEvent }: { putEvent: PutSampleEvent }) {
           </p>
         )}
         <DeadLettersButton />
+        <TasksButton />
         <button
           type="button"
           className="button button--primary"

@@ -1,5 +1,6 @@
 //! Task tokens: the `.waitForTaskToken` tasks waiting in running executions,
-//! read from their histories, so an operator can answer them.
+//! read from their histories, so an operator can answer them ([`answers`])
+//! and see where their executions are ([`execution`]).
 //!
 //! [`waiting_tasks`] reads every state machine's RUNNING executions and
 //! their histories through the SDK; [`waiting_in_history`] is the pure part:
@@ -25,6 +26,9 @@
 //!   string values that are JSON themselves (a `MessageBody` written as
 //!   text). A definition that hides the token in a longer string (with
 //!   `States.Format`) leaves it unknown: `task_token` is `None`.
+
+pub mod answers;
+pub mod execution;
 
 use std::collections::{HashMap, HashSet};
 
@@ -115,6 +119,12 @@ pub fn waiting_in_history(
 ) -> Vec<WaitingTask> {
     let by_id: HashMap<i64, &HistoryEntry> = history.iter().map(|event| (event.id, event)).collect();
     let closed = closed_tasks(history, &by_id);
+    // A task's TaskStarted follows its TaskScheduled in its branch.
+    let started: HashMap<i64, i64> = history
+        .iter()
+        .filter(|event| event.kind == "TaskStarted")
+        .map(|event| (event.previous_id, event.timestamp_ms))
+        .collect();
     let mut waiting: Vec<&HistoryEntry> = history
         .iter()
         .filter(|event| event.kind == "TaskScheduled" && !closed.contains(&event.id))
@@ -131,6 +141,13 @@ pub fn waiting_in_history(
                 .and_then(|definition| token_places(definition, &state_name))
                 .and_then(|places| places.iter().find_map(|place| string_at(&parameters, place)))
                 .or_else(|| token_by_key(&parameters));
+            let started_ms = started.get(&event.id).copied();
+            // Both clocks start with the task; before it has, they run from its scheduling.
+            let deadline = |seconds: Option<i64>| {
+                seconds.map(|seconds| {
+                    started_ms.unwrap_or(event.timestamp_ms).saturating_add(seconds.saturating_mul(1000))
+                })
+            };
             Some(WaitingTask {
                 state_machine_arn: execution.state_machine_arn.clone(),
                 execution_arn: execution.execution_arn.clone(),
@@ -140,6 +157,9 @@ pub fn waiting_in_history(
                 scheduled_ms: event.timestamp_ms,
                 heartbeat_seconds: scheduled.heartbeat_seconds,
                 timeout_seconds: scheduled.timeout_seconds,
+                started_ms,
+                heartbeat_deadline_ms: deadline(scheduled.heartbeat_seconds),
+                timeout_deadline_ms: deadline(scheduled.timeout_seconds),
                 task_token,
                 parameters,
             })
@@ -478,8 +498,15 @@ mod tests {
         assert_eq!(task.task_token.as_deref(), Some("tok-1"));
         assert_eq!((task.execution_arn.as_str(), task.execution_name.as_str()), (EXECUTION, "run-1"));
         assert_eq!(task.parameters["QueueUrl"], "https://q");
+        // The heartbeat clock runs from TaskStarted (4 s); there is no timeout.
+        assert_eq!(
+            (task.started_ms, task.heartbeat_deadline_ms, task.timeout_deadline_ms),
+            (Some(4_000), Some(64_000), None)
+        );
         // Scheduled but not yet started waits too: the token is out once the call is made.
-        assert_eq!(waiting_in_history(&execution(), &sqs_callback(3), None).len(), 1);
+        let unstarted = waiting_in_history(&execution(), &sqs_callback(3), None);
+        assert_eq!(unstarted.len(), 1);
+        assert_eq!((unstarted[0].started_ms, unstarted[0].heartbeat_deadline_ms), (None, Some(63_000)));
     }
 
     #[test]

@@ -35,9 +35,25 @@ scheduledMs: number,
  */
 heartbeatSeconds: number | null, 
 /**
- * The task's `TimeoutSeconds`: it times out that long after it was scheduled.
+ * The task's `TimeoutSeconds`: it times out that long after it started.
  */
 timeoutSeconds: number | null, 
+/**
+ * When the task started (`TaskStarted`), milliseconds since the Unix
+ * epoch: Step Functions starts both clocks then. `None` before it has.
+ */
+startedMs: number | null, 
+/**
+ * When the task times out for want of a heartbeat, as the history
+ * tells it: its start plus `HeartbeatSeconds`. SendTaskHeartbeat adds no
+ * history event, so a heartbeat sent since moves the real deadline on
+ * by that much from when it was sent.
+ */
+heartbeatDeadlineMs: number | null, 
+/**
+ * When the task times out: its start plus `TimeoutSeconds`.
+ */
+timeoutDeadlineMs: number | null, 
 /**
  * The task token, when the history shows it: the definition put
  * `$$.Task.Token` into the task's parameters (see
