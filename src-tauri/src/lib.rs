@@ -7,11 +7,11 @@ mod local_mode;
 mod options;
 mod patterns;
 mod sample_event;
+mod saved_connections;
 mod startup;
 mod state;
 
 use anyhow::Context;
-use choreoscope_observe::{Connection, Observer};
 use clap::Parser;
 use tauri::Manager;
 
@@ -29,20 +29,29 @@ pub fn run() -> anyhow::Result<()> {
         .init();
     let options = Options::parse();
     // Set up before the window exists, so a failure is reported, not shown as an empty window.
-    let (local, state) = tauri::async_runtime::block_on(connect(&options))?;
+    let state = tauri::async_runtime::block_on(connect(&options))?;
     tauri::Builder::default()
         .manage(state)
-        .setup(move |app| {
-            if let Some(local) = local {
-                // Keep the local system alive as long as the app.
-                app.manage(local);
-            }
-            let observer = app.state::<AppState>().observer();
-            live::spawn(app.handle().clone(), observer);
+        .setup(|app| {
+            // Saved connections live in the app's config folder.
+            let config_dir = app.path().app_config_dir().context("no config folder for this platform")?;
+            let saved = saved_connections::SavedConnections::in_dir(&config_dir);
+            let handle = app.handle().clone();
+            tauri::async_runtime::block_on(app.state::<AppState>().attach(Some(handle), saved));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::connection_info,
+            commands::connections::connections_overview,
+            commands::connections::aws_profiles,
+            commands::connections::test_connection,
+            commands::connections::switch_connection,
+            commands::connections::save_connection,
+            commands::connections::rename_connection,
+            commands::connections::delete_connection,
+            commands::connections::start_local_system,
+            commands::connections::stop_local_system,
+            commands::connections::reset_local_system,
             commands::get_topology,
             commands::list_events,
             commands::get_trace,
@@ -65,17 +74,8 @@ pub fn run() -> anyhow::Result<()> {
         .context("the app window could not run")
 }
 
-async fn connect(options: &Options) -> anyhow::Result<(Option<local_mode::Local>, AppState)> {
-    if options.wants_aws() {
-        let observer = Observer::connect(Connection::Aws {
-            profile: options.profile.clone(),
-            region: options.region.clone(),
-            endpoint_url: options.endpoint_url.clone(),
-        })
-        .await;
-        return Ok((None, AppState::new(observer, "default")));
-    }
-    let (local, observer) = local_mode::start(options).await?;
-    let sample_bus = local.sample_bus().to_owned();
-    Ok((Some(local), AppState::new(observer, sample_bus)))
+/// The connection the command line asks for (the local system by default);
+/// switched later from the connections panel.
+async fn connect(options: &Options) -> anyhow::Result<AppState> {
+    AppState::start(options).await
 }

@@ -15,6 +15,10 @@ pub const TOPOLOGY_CHANGED: &str = "topology-changed";
 pub const EVENTS_RECEIVED: &str = "events-received";
 /// Event name of the graph's live activity; payload: `ActivityBatch`.
 pub const ACTIVITY: &str = "activity";
+/// Event name of a switched, started, stopped or reset connection, sent
+/// after the old connection's loop has ended and before the new one's
+/// first push; payload: `ConnectionsOverview`.
+pub const CONNECTION_CHANGED: &str = "connection-changed";
 
 /// How often the local system's bus logs are read: well under the one second
 /// in which a put event must show.
@@ -60,8 +64,22 @@ struct Live {
     last_pushed: Option<ActivityBatch>,
 }
 
-/// Runs the push loop for the life of the app.
-pub fn spawn(app: AppHandle, observer: Observer) {
+/// The push loop of one connection.
+pub struct LiveLoop {
+    task: tauri::async_runtime::JoinHandle<()>,
+}
+
+impl LiveLoop {
+    /// Ends the loop and waits until it has: nothing of the old connection
+    /// is pushed after this returns.
+    pub async fn stop(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
+}
+
+/// Runs the push loop on a connection until it is stopped.
+pub fn spawn(app: AppHandle, observer: Observer) -> LiveLoop {
     let (event_poll, topology_interval, dlq_interval) = match observer.info().mode {
         ConnectionMode::Local => (LOCAL_EVENT_POLL, LOCAL_TOPOLOGY_EVERY, LOCAL_DLQ_EVERY),
         ConnectionMode::Aws => (AWS_EVENT_POLL, AWS_TOPOLOGY_EVERY, AWS_DLQ_EVERY),
@@ -69,7 +87,7 @@ pub fn spawn(app: AppHandle, observer: Observer) {
     // The topology and the DLQs are read every this many polls.
     let every = |interval: Duration| (interval.as_millis() / event_poll.as_millis()).max(1) as u32;
     let (topology_every, dlq_every) = (every(topology_interval), every(dlq_interval));
-    tauri::async_runtime::spawn(async move {
+    let task = tauri::async_runtime::spawn(async move {
         let start = now_ms() - START_OVERLAP_MS;
         let mut live = Live {
             app,
@@ -99,6 +117,7 @@ pub fn spawn(app: AppHandle, observer: Observer) {
             tokio::time::sleep(event_poll).await;
         }
     });
+    LiveLoop { task }
 }
 
 impl Live {

@@ -46,6 +46,15 @@ function GraphArea({ state }: { state: TopologyState }) {
             <p>Loading topology…</p>
           </div>
         </section>
+    case 'stopped':
+      return (
+        <section className="graph-pane" aria-label="Choreography graph">
+          <div className="graph-message" role="status">
+            <p className="graph-message__title">Local system stopped</p>
+            <p>{state.message}</p>
+          </div>
+        </section>
+      );
       );
     case 'error':
       return (

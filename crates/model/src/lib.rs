@@ -19,7 +19,10 @@ mod topology;
 mod trace;
 
 pub use activity::{ActivityBatch, ActivityHop, CircuitStatus, EdgeActivity, HopOutcome, NodeActivity};
-pub use connection::{ConnectionInfo, ConnectionMode};
+pub use connection::{
+    AwsProfile, AwsProfiles, ConnectionInfo, ConnectionKind, ConnectionMode, ConnectionSpec, ConnectionsOverview,
+    CurrentConnection, LocalState, SavedConnection,
+};
 pub use dead_letters::{DeadLetter, DeadLetterQueue, DeadLetterSender, DeleteOutcome, RedriveOutcome, RedriveTo};
 pub use error::AppError;
 pub use event::{BusEvent, EventPage, PutEventOutcome};

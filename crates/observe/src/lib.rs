@@ -17,6 +17,7 @@
 //! ```
 
 pub mod activity;
+pub mod aws_profiles;
 pub mod bus_log;
 mod connection;
 pub mod dead_letters;

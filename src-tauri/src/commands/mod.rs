@@ -1,5 +1,6 @@
 //! The commands the UI invokes.
 
+pub mod connections;
 pub mod tasks;
 use choreoscope_model::{
     AppError, ConnectionInfo, ConnectionMode, DeadLetter, DeadLetterQueue, DeleteOutcome, EventPage, EventStory,

@@ -1,6 +1,11 @@
 // Where the dashboard is looking: the local system or a real AWS account.
+// Clicking it opens the connections panel.
 import type { ConnectionInfo } from '../bindings/ConnectionInfo';
+import { isStopped } from './api';
+import { ConnectionsPanel } from './ConnectionsPanel';
 import { describeConnection } from './describe';
+import { toggleConnections, useConnectionsUi } from './store';
+import './connections.css';
 
 interface Props {
   info: ConnectionInfo | null;
@@ -8,18 +13,26 @@ interface Props {
 }
 
 export function ConnectionBadge({ info, error }: Props) {
-  if (info) {
-    return (
-      <span className={`badge badge--${info.mode}`} data-testid="connection">
-        <span className="badge__dot" aria-hidden />
-        {describeConnection(info)}
-      </span>
-    );
-  }
+  const { open, overview } = useConnectionsUi();
+  const stopped = isStopped(overview);
+  const mode = info ? info.mode : 'unknown';
+  const text = info ? describeConnection(info) : error ? 'Connection unknown' : 'Connecting…';
   return (
-    <span className="badge badge--unknown" data-testid="connection" title={error ?? undefined}>
-      <span className="badge__dot" aria-hidden />
-      {error ? 'Connection unknown' : 'Connecting…'}
+    <span className="connection-anchor">
+      <button
+        type="button"
+        className={`badge badge--${mode} connection-badge${stopped ? ' badge--stopped' : ''}`}
+        data-testid="connection"
+        title={error ?? 'Connections: switch, start or stop the local system'}
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        onClick={toggleConnections}
+      >
+        <span className="badge__dot" aria-hidden />
+        {text}
+        {stopped && <span className="connection-badge__state"> · stopped</span>}
+      </button>
+      {open && <ConnectionsPanel />}
     </span>
   );
 }

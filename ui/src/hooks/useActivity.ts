@@ -3,6 +3,7 @@
 import { useEffect, useRef } from 'react';
 import { onActivity } from '../api';
 import type { ActivityBatch } from '../bindings/ActivityBatch';
+import { onConnectionChanged } from '../connection/api';
 import { subscribe } from './subscribe';
 
 export function useActivity(handler: (batch: ActivityBatch) => void): void {
@@ -17,6 +18,19 @@ export function useActivity(handler: (batch: ActivityBatch) => void): void {
       subscribe(
         () => onActivity((batch) => latest.current(batch)),
         (reason) => console.error('Could not subscribe to live activity', reason),
+      ),
+    [],
+  );
+
+  // A switched connection: the old one's counters and badges go at once.
+  useEffect(
+    () =>
+      subscribe(
+        () =>
+          onConnectionChanged(() =>
+            latest.current({ atMs: Date.now(), hops: [], hopsOmitted: 0, edges: [], nodes: [], circuits: [] }),
+          ),
+        (reason) => console.error('Could not subscribe to connection changes', reason),
       ),
     [],
   );

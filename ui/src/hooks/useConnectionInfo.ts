@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
 import { connectionInfo, toAppError } from '../api';
 import type { ConnectionInfo } from '../bindings/ConnectionInfo';
+import { onConnectionChanged } from '../connection/api';
+import { reportOverview } from '../connection/store';
+import { subscribe } from './subscribe';
 
 export function useConnectionInfo(): { info: ConnectionInfo | null; error: string | null } {
   const [info, setInfo] = useState<ConnectionInfo | null>(null);
@@ -15,8 +18,21 @@ export function useConnectionInfo(): { info: ConnectionInfo | null; error: strin
         if (active) setError(toAppError(reason).message);
       },
     );
+    // A switch (or a start, stop or reset) says what is in use now.
+    const stop = subscribe(
+      () =>
+        onConnectionChanged((overview) => {
+          reportOverview(overview);
+          if (active) {
+            setInfo(overview.current.info);
+            setError(null);
+          }
+        }),
+      (reason) => console.error('Could not subscribe to connection changes', reason),
+    );
     return () => {
       active = false;
+      stop();
     };
   }, []);
   return { info, error };

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { listEvents, onEventsReceived, toAppError } from '../api';
 import type { BusEvent } from '../bindings/BusEvent';
+import { isStopped, onConnectionChanged } from '../connection/api';
 import { mergeEvents } from '../events/merge';
 import { subscribe } from './subscribe';
 
@@ -15,6 +16,24 @@ export function useEvents(): EventsState {
   const [events, setEvents] = useState<BusEvent[]>([]);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  // Bumped on every connection change: the old connection's events go and
+  // the effect below starts over (not while the local system is stopped).
+  const [generation, setGeneration] = useState(0);
+
+  useEffect(
+    () =>
+      subscribe(
+        () =>
+          onConnectionChanged((overview) => {
+            setEvents([]);
+            setError(null);
+            setLoading(!isStopped(overview));
+            if (!isStopped(overview)) setGeneration((g) => g + 1);
+          }),
+        (reason) => console.error('Could not subscribe to connection changes', reason),
+      ),
+    [],
+  );
 
   useEffect(() => {
     let active = true;
@@ -45,7 +64,7 @@ export function useEvents(): EventsState {
       active = false;
       stop();
     };
-  }, []);
+  }, [generation]);
 
   return { events, loading, error };
 }

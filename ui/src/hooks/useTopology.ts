@@ -1,16 +1,37 @@
-// The topology: loaded once, then replaced by every `topology-changed` push.
+// The topology: loaded once, then replaced by every `topology-changed` push;
+// loaded again from scratch when the connection changes.
 import { useEffect, useState } from 'react';
 import { getTopology, onTopologyChanged, toAppError } from '../api';
 import type { Topology } from '../bindings/Topology';
+import { isStopped, onConnectionChanged } from '../connection/api';
 import { subscribe } from './subscribe';
+
+/** What the graph pane says while the local system is stopped. */
+export const LOCAL_STOPPED = 'The local system is stopped. Start it from the connections panel (click the connection in the header).';
 
 export type TopologyState =
   | { status: 'loading' }
+  | { status: 'stopped'; message: string }
   | { status: 'ready'; topology: Topology }
   | { status: 'error'; message: string };
 
 export function useTopology(): TopologyState {
   const [state, setState] = useState<TopologyState>({ status: 'loading' });
+  // Bumped on every connection change: the effect below starts over.
+  const [generation, setGeneration] = useState(0);
+
+  useEffect(
+    () =>
+      subscribe(
+        () =>
+          onConnectionChanged((overview) => {
+            setState(isStopped(overview) ? { status: 'stopped', message: LOCAL_STOPPED } : { status: 'loading' });
+            if (!isStopped(overview)) setGeneration((g) => g + 1);
+          }),
+        (reason) => console.error('Could not subscribe to connection changes', reason),
+      ),
+    [],
+  );
 
   useEffect(() => {
     let active = true;
@@ -37,7 +58,7 @@ export function useTopology(): TopologyState {
       active = false;
       stop();
     };
-  }, []);
+  }, [generation]);
 
   return state;
 }
