@@ -1,6 +1,8 @@
 //! Helpers of the end-to-end tests: finding the built binaries and running
 //! processes that are cleaned up when a test ends, passed or failed.
 
+pub mod window;
+
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::PathBuf;

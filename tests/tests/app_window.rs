@@ -5,12 +5,10 @@
 //! `/usr/bin/WebKitWebDriver`, and `cargo build --workspace` done first.
 //! `./dev test` provides all of them.
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use choreoscope_e2e::{Running, free_port, wait_for_port, workspace_bin};
-use fantoccini::{Client, ClientBuilder, Locator};
+use choreoscope_e2e::window::{AppWindow, attributes_of, e2e_screenshot, local_endpoint, node_labels, wait_for};
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 /// Node labels of `assets/sample-topology.json`, by kind (a target's
@@ -28,89 +26,23 @@ const TARGETS: [&str; 7] = [
     "order-placed-dlq",
 ];
 
-fn tauri_driver() -> PathBuf {
-    std::env::var_os("TAURI_DRIVER").map_or_else(|| "tauri-driver".into(), PathBuf::from)
-}
-
-async fn wait_for(client: &Client, css: &str, timeout: Duration) -> fantoccini::elements::Element {
-    client
-        .wait()
-        .at_most(timeout)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|error| panic!("{css} did not appear within {timeout:?}: {error}"))
-}
-
-async fn texts_of(client: &Client, css: &str, attribute: &str) -> Vec<String> {
-    let mut values = Vec::new();
-    for element in client.find_all(Locator::Css(css)).await.expect("query") {
-        values.push(element.attr(attribute).await.expect("attribute").unwrap_or_default());
-    }
-    values.sort();
-    values
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_window_shows_the_sample_graph_and_put_events() {
-    assert!(
-        std::env::var_os("DISPLAY").is_some(),
-        "no DISPLAY: run the window tests under Xvfb (`xvfb-run -a cargo test`, as ./dev test does)"
-    );
-    let app = workspace_bin("choreoscope");
     let data = tempfile::tempdir().expect("temp dir");
-    let (port, native_port) = (free_port(), free_port());
-    let mut driver = Command::new(tauri_driver());
-    driver
-        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-        .args(["--native-driver", "/usr/bin/WebKitWebDriver"]);
-    let _driver = Running::spawn(driver);
-    wait_for_port(port, Duration::from_secs(20));
-
-    let capabilities = json!({
-        "tauri:options": {
-            "application": app,
-            "args": ["--no-demo", "--data-dir", data.path()],
-        }
-    });
-    let client = ClientBuilder::native()
-        .capabilities(capabilities.as_object().expect("an object").clone())
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a WebDriver session with the app");
-
-    // Close the session (and with it the app) whether the checks pass or not.
-    let checked = tokio::spawn({
-        let client = client.clone();
-        async move { check_window(&client).await }
-    })
-    .await;
+    let window = AppWindow::open(json!(["--no-demo", "--data-dir", data.path()])).await;
     // A picture of the window as the checks left it, passed or failed.
-    if let Ok(png) = client.screenshot().await {
-        let dir = choreoscope_e2e::bin_dir().join("e2e");
-        let _ = std::fs::create_dir_all(&dir);
-        let _ = std::fs::write(dir.join("app-window.png"), png);
-    }
-    let _ = client.close().await;
-    if let Err(failure) = checked {
-        std::panic::resume_unwind(failure.into_panic());
-    }
+    window.check(&e2e_screenshot("app-window.png"), |client| async move { check_window(&client).await }).await;
 }
 
 async fn check_window(client: &Client) {
     // The graph: every node and edge of the sample topology, laid out.
     let graph = wait_for(client, r#"[data-testid="graph"][data-layout="done"]"#, Duration::from_secs(60)).await;
-    let node_labels = |kind: &'static str| async move {
-        let script = format!(
-            r#"return Array.from(document.querySelectorAll('li[data-node-kind="{kind}"]')).map(li => li.textContent.trim()).sort();"#
-        );
-        client.execute(&script, vec![]).await.expect("script runs")
-    };
-    assert_eq!(node_labels("bus").await, json!(BUSES));
-    assert_eq!(node_labels("rule").await, json!(RULES));
-    assert_eq!(node_labels("target").await, json!(TARGETS));
+    assert_eq!(node_labels(client, "bus").await, json!(BUSES));
+    assert_eq!(node_labels(client, "rule").await, json!(RULES));
+    assert_eq!(node_labels(client, "target").await, json!(TARGETS));
     assert_eq!(graph.attr("data-node-count").await.expect("attr").as_deref(), Some("14"));
     assert_eq!(graph.attr("data-edge-count").await.expect("attr").as_deref(), Some("13"));
-    let edges = texts_of(client, "li[data-edge-id]", "data-edge-id").await;
+    let edges = attributes_of(client, "li[data-edge-id]", "data-edge-id").await;
     assert_eq!(edges.len(), 13);
 
     // Laid out left to right: every edge points right on the canvas.
@@ -125,13 +57,7 @@ async fn check_window(client: &Client) {
     assert_eq!(backwards, json!([]), "edges that do not point right");
 
     // Events any client puts on the local system the header names show up too.
-    let badge = wait_for(client, r#"[data-testid="connection"]"#, Duration::from_secs(5)).await;
-    let badge = badge.prop("textContent").await.expect("badge text").unwrap_or_default();
-    let endpoint = badge
-        .split_whitespace()
-        .find(|word| word.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no local endpoint in the header: {badge:?}"))
-        .to_owned();
+    let endpoint = local_endpoint(client).await;
     let put = reqwest::Client::new()
         .post(&endpoint)
         .header("Content-Type", "application/x-amz-json-1.1")
