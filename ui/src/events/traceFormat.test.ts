@@ -7,7 +7,8 @@ describe('resourceName', () => {
     expect(resourceName('arn:aws:lambda:us-east-1:123456789012:function:charge')).toBe('charge');
     expect(resourceName('arn:aws:events:us-east-1:123456789012:rule/orders/placed')).toBe('placed');
     expect(resourceName('arn:aws:sqs:us-east-1:123456789012:orders-dlq')).toBe('orders-dlq');
-    expect(resourceName('arn:aws:events:us-east-1:123456789012:api-destination/notify/4f1a')).toBe('4f1a');
+    expect(resourceName('arn:aws:events:us-east-1:123456789012:api-destination/notify/4f1a')).toBe('notify');
+    expect(resourceName('arn:aws:events:us-east-1:123456789012:connection/partner-key/9c2e')).toBe('partner-key');
   });
 });
 

@@ -4,7 +4,10 @@ import type { EventTrace } from '../bindings/EventTrace';
 /** The last part of an ARN: a rule, function, queue or bus name. */
 export function resourceName(arn: string): string {
   const tail = arn.split(':').pop() ?? arn;
-  return tail.split('/').filter((part) => part.length > 0).pop() ?? tail;
+  const parts = tail.split('/').filter((part) => part.length > 0);
+  // `api-destination/<name>/<uuid>` and `connection/<name>/<uuid>`: the name says more than the id.
+  if ((parts[0] === 'api-destination' || parts[0] === 'connection') && parts.length === 3) return parts[1]!;
+  return parts.pop() ?? tail;
 }
 
 /** The time axis of a trace: from its first record to its last (at least 1 ms). */
