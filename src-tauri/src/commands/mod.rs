@@ -2,6 +2,7 @@
 
 pub mod connections;
 pub mod tasks;
+
 use choreoscope_model::{
     AppError, ConnectionInfo, ConnectionMode, DeadLetter, DeadLetterQueue, DeleteOutcome, EventPage, EventStory,
     EventTrace, PatternTest, PutEventOutcome, RedriveOutcome, RedriveTo, RuleMatch, StoryQuery, Topology,
@@ -121,6 +122,7 @@ pub async fn redrive_dead_letters(
     to: RedriveTo,
 ) -> Result<Vec<RedriveOutcome>, AppError> {
     Ok(state.observer().redrive_dead_letters(&queue_url, &message_ids, to).await?)
+}
 
 /// Deletes the dead letters named, and says what became of each.
 #[tauri::command]
@@ -130,5 +132,4 @@ pub async fn delete_dead_letters(
     message_ids: Vec<String>,
 ) -> Result<Vec<DeleteOutcome>, AppError> {
     Ok(state.observer().delete_dead_letters(&queue_url, &message_ids).await?)
-}
 }
