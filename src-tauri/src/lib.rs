@@ -69,6 +69,12 @@ pub fn run() -> anyhow::Result<()> {
             commands::tasks::list_waiting_tasks,
             commands::tasks::answer_tasks,
             commands::tasks::get_execution_view,
+            commands::replays::list_archives,
+            commands::replays::list_replays,
+            commands::replays::preview_replay,
+            commands::replays::start_replay,
+            commands::replays::cancel_replay,
+            commands::replays::list_circuit_outages,
         ])
         .run(tauri::generate_context!())
         .context("the app window could not run")

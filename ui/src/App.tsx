@@ -1,6 +1,7 @@
 import './App.css';
 import { AppHeader } from './AppHeader';
 import { DeadLettersDrawer } from './deadletters/DeadLettersDrawer';
+import { ReplaysDrawer } from './replays/ReplaysDrawer';
 import { TasksDrawer } from './tasks/TasksDrawer';
 import { ErrorBanner } from './ErrorBanner';
 import { EventList } from './events/EventList';
@@ -26,6 +27,7 @@ export function App() {
         <GraphArea state={topology} />
         <EventList events={events.events} loading={events.loading} error={events.error} />
         <DeadLettersDrawer />
+        <ReplaysDrawer />
         <TasksDrawer />
       </main>
       <ThemeSync />

@@ -1,5 +1,6 @@
 import { ConnectionBadge } from './connection/ConnectionBadge';
 import { DeadLettersButton } from './deadletters/DeadLettersButton';
+import { ReplaysButton } from './replays/ReplaysButton';
 import { TasksButton } from './tasks/TasksButton';
 import { useConnectionInfo } from './hooks/useConnectionInfo';
 import type { PutSampleEvent } from './hooks/usePutSampleEvent';
@@ -21,6 +22,7 @@ export function AppHeader({ putEvent }: { putEvent: PutSampleEvent }) {
           </p>
         )}
         <DeadLettersButton />
+        <ReplaysButton />
         <TasksButton />
         <button
           type="button"

@@ -26,6 +26,7 @@ mod events;
 mod graph;
 mod inventory;
 pub mod provision;
+pub mod replays;
 pub mod story;
 pub mod tasks;
 pub mod trace;

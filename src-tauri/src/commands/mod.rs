@@ -1,6 +1,7 @@
 //! The commands the UI invokes.
 
 pub mod connections;
+pub mod replays;
 pub mod tasks;
 
 use choreoscope_model::{
