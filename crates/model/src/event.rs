@@ -26,6 +26,10 @@ pub struct BusEvent {
     pub resources: Vec<String>,
     /// The event's `detail`, parsed; `null` if the logs carried no detail.
     pub detail: serde_json::Value,
+    /// `replay-name`: the replay that sent this copy of the event (a
+    /// replayed copy keeps the original's id), if one did.
+    #[serde(default)]
+    pub replay_name: Option<String>,
 }
 
 /// A page of events, newest first, and where to continue from.

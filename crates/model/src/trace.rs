@@ -39,6 +39,10 @@ pub struct TraceHop {
     pub no_rule_matched: bool,
     /// One per (rule, target) the event was sent to.
     pub invocations: Vec<InvocationTrace>,
+    /// The replay that sent the event onto the bus this time (a replayed
+    /// copy keeps the original's id, so its hop is a hop of the same trace).
+    #[serde(default)]
+    pub replay_name: Option<String>,
 }
 
 /// The delivery of the event to one target of one rule.

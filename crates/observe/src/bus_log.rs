@@ -43,6 +43,7 @@ pub fn event_from_record(message: &str, timestamp_ms: i64) -> Option<BusEvent> {
             .map(|r| r.iter().filter_map(Value::as_str).map(ToOwned::to_owned).collect())
             .unwrap_or_default(),
         detail: event.get("detail").cloned().unwrap_or(Value::Null),
+        replay_name: event.get("replay-name").and_then(Value::as_str).map(ToOwned::to_owned),
     })
 }
 

@@ -22,8 +22,8 @@ pub fn assemble<'m>(event_id: &str, messages: impl IntoIterator<Item = &'m str>)
     for record in &records {
         let bus = record["resource_arn"].as_str().and_then(|arn| arn.rsplit_once("event-bus/")).map(|(_, b)| b);
         let Some(bus) = bus else { continue };
-        let hop = match hops.iter().position(|hop| hop.bus_name == bus) {
-            Some(index) => &mut hops[index],
+        let index = match hop_of(&hops, bus, record) {
+            Some(index) => index,
             None => {
                 hops.push(TraceHop {
                     bus_name: bus.to_owned(),
@@ -33,14 +33,36 @@ pub fn assemble<'m>(event_id: &str, messages: impl IntoIterator<Item = &'m str>)
                     matched_rules: Vec::new(),
                     no_rule_matched: false,
                     invocations: Vec::new(),
+                    replay_name: None,
                 });
-                hops.last_mut().expect("just pushed")
+                hops.len() - 1
             }
         };
-        apply(hop, record);
+        apply(&mut hops[index], record);
     }
     let complete = hops.iter().flat_map(|hop| &hop.invocations).all(|i| i.outcome != InvocationOutcome::InProgress);
     EventTrace { event_id: event_id.to_owned(), hops, complete }
+}
+
+/// The hop a record belongs to: an invocation's record goes to the hop that
+/// started the invocation; the event arriving again on a bus starts a hop of
+/// its own (a replay sends the event again with its id), and the other
+/// records go to the bus's latest hop.
+fn hop_of(hops: &[TraceHop], bus: &str, record: &Value) -> Option<usize> {
+    if let Some(invocation_id) = record["invocation_id"].as_str()
+        && let Some(index) = hops
+            .iter()
+            .position(|hop| hop.bus_name == bus && hop.invocations.iter().any(|i| i.invocation_id == invocation_id))
+    {
+        return Some(index);
+    }
+    let latest = hops.iter().rposition(|hop| hop.bus_name == bus)?;
+    // The receipt and ingestion records of one arrival come before its rule
+    // matching: one after the matching is the event arriving again.
+    let arrival = matches!(record["message_type"].as_str(), Some("EVENT_RECEIPT" | "EVENT_INGEST_SUCCESS"));
+    let hop = &hops[latest];
+    let matched = !hop.matched_rules.is_empty() || hop.no_rule_matched || !hop.invocations.is_empty();
+    (!(arrival && matched)).then_some(latest)
 }
 
 fn timestamp(record: &Value) -> i64 {
@@ -67,6 +89,12 @@ fn apply(hop: &mut TraceHop, record: &Value) {
     match record["message_type"].as_str().unwrap_or_default() {
         "EVENT_RECEIPT" | "EVENT_INGEST_SUCCESS" => {
             hop.received_ms = hop.received_ms.or(Some(at));
+            if hop.replay_name.is_none() {
+                hop.replay_name = details["event_detail"]
+                    .as_str()
+                    .and_then(|detail| serde_json::from_str::<Value>(detail).ok())
+                    .and_then(|event| event.get("replay-name")?.as_str().map(str::to_owned));
+            }
             hop.source = hop.source.take().or_else(|| text(&details["source"]));
             hop.detail_type = hop.detail_type.take().or_else(|| text(&details["detail_type"]));
         }
@@ -263,5 +291,33 @@ mod tests {
         let trace = assemble("e-1", messages.iter().map(String::as_str));
         let buses: Vec<&str> = trace.hops.iter().map(|hop| hop.bus_name.as_str()).collect();
         assert_eq!(buses, ["orders", "partners"]);
+    }
+
+    #[test]
+    fn a_replayed_copy_is_a_hop_of_its_own_and_late_retries_stay_with_the_original() {
+        let replayed = json!({"replay-name": "heal-1", "id": "e-1"}).to_string();
+        let second = |step: &str, at: i64, extra: Value| record(step, at, extra).replace("\"i-1\"", "\"i-2\"");
+        let messages = [
+            record("EVENT_INGEST_SUCCESS", 100, json!({})),
+            record("RULE_MATCH", 101, json!({})),
+            record("INVOCATION_ATTEMPT_START", 102, json!({})),
+            record("INVOCATION_ATTEMPT_RETRYABLE_FAILURE", 150, json!({"error": {"error_message": "down"}})),
+            // The replay sends the event again while the original still retries.
+            record("EVENT_RECEIPT", 5_000, json!({})),
+            record("EVENT_INGEST_SUCCESS", 5_001, json!({"details": {"event_detail": replayed}})),
+            record("RULE_MATCH", 5_002, json!({})),
+            second("INVOCATION_ATTEMPT_START", 5_003, json!({})),
+            second("INVOCATION_ATTEMPT_SUCCESS", 5_010, json!({})),
+            record("INVOCATION_ATTEMPT_START", 6_000, json!({})),
+            record("INVOCATION_ATTEMPT_SUCCESS", 6_010, json!({})),
+        ];
+        let trace = assemble("e-1", messages.iter().map(String::as_str));
+        let [original, replay] = trace.hops.as_slice() else { panic!("two hops: {trace:?}") };
+        assert_eq!((original.received_ms, original.replay_name.as_deref()), (Some(100), None));
+        assert_eq!((replay.received_ms, replay.replay_name.as_deref()), (Some(5_000), Some("heal-1")));
+        assert_eq!(original.invocations[0].attempts.len(), 2, "the late retry is the original's");
+        assert_eq!(original.invocations[0].attempts[1].result, AttemptResult::Succeeded);
+        assert_eq!(replay.invocations[0].invocation_id, "i-2");
+        assert_eq!(replay.invocations[0].attempts.len(), 1);
     }
 }

@@ -37,4 +37,9 @@ resources: Array<string>,
 /**
  * The event's `detail`, parsed; `null` if the logs carried no detail.
  */
-detail: JsonValue, };
+detail: JsonValue, 
+/**
+ * `replay-name`: the replay that sent this copy of the event (a
+ * replayed copy keeps the original's id), if one did.
+ */
+replayName: string | null, };

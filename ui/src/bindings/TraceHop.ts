@@ -32,4 +32,9 @@ noRuleMatched: boolean,
 /**
  * One per (rule, target) the event was sent to.
  */
-invocations: Array<InvocationTrace>, };
+invocations: Array<InvocationTrace>, 
+/**
+ * The replay that sent the event onto the bus this time (a replayed
+ * copy keeps the original's id, so its hop is a hop of the same trace).
+ */
+replayName: string | null, };

@@ -18,7 +18,7 @@ import {
   type EventFilters,
   type TimePreset,
 } from './filters';
-import { eventJson } from './format';
+import { eventJson, eventKey } from './format';
 import { MAX_EVENTS } from './merge';
 import { PatternTester, type TesterInput } from './PatternTester';
 import { VirtualList, type VirtualListHandle } from './VirtualList';
@@ -69,7 +69,7 @@ export function EventExplorer({ explorer, loading, error, onStory }: Props) {
 
   const renderRow = useCallback(
     (event: BusEvent) => (
-      <EventRow event={event} expanded={expanded.has(event.id)} onToggle={toggle} onStory={onStory} onTest={testEvent} />
+      <EventRow event={event} expanded={expanded.has(eventKey(event))} onToggle={toggle} onStory={onStory} onTest={testEvent} />
     ),
     [expanded, toggle, onStory, testEvent],
   );
@@ -174,7 +174,6 @@ export function EventExplorer({ explorer, loading, error, onStory }: Props) {
   );
 }
 
-const eventKey = (event: BusEvent) => event.id;
 
 interface FiltersProps {
   events: readonly BusEvent[];

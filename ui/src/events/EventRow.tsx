@@ -2,7 +2,7 @@
 import { memo } from 'react';
 import type { BusEvent } from '../bindings/BusEvent';
 import type { StoryQuery } from '../bindings/StoryQuery';
-import { eventEnvelope, formatClock, previewDetail } from './format';
+import { eventEnvelope, eventKey, formatClock, previewDetail } from './format';
 import { JsonTree } from './JsonTree';
 import { storyQueryFor } from './storyFormat';
 import { TraceView } from './TraceView';
@@ -18,7 +18,8 @@ interface Props {
 }
 
 export const EventRow = memo(function EventRow({ event, expanded, onToggle, onStory, onTest }: Props) {
-  const jsonId = `event-json-${event.id}`;
+  const key = eventKey(event);
+  const jsonId = `event-json-${key}`;
   return (
     <div className={`event-row${expanded ? ' event-row--expanded' : ''}`} data-testid="event-row" data-event-id={event.id}>
       <button
@@ -26,7 +27,7 @@ export const EventRow = memo(function EventRow({ event, expanded, onToggle, onSt
         className="event-row__summary"
         aria-expanded={expanded}
         aria-controls={expanded ? jsonId : undefined}
-        onClick={() => onToggle(event.id)}
+        onClick={() => onToggle(key)}
       >
         <span className="event-row__meta">
           <time className="event-row__time" dateTime={new Date(event.receivedAtMs).toISOString()} title={event.time}>
@@ -36,7 +37,14 @@ export const EventRow = memo(function EventRow({ event, expanded, onToggle, onSt
             {event.busName}
           </span>
         </span>
-        <span className="event-row__type">{event.detailType}</span>
+        <span className="event-row__type">
+          {event.detailType}
+          {event.replayName && (
+            <span className="event-row__replayed" title={`Sent again by replay ${event.replayName}`}>
+              replayed
+            </span>
+          )}
+        </span>
         <span className="event-row__source">{event.source}</span>
         <span className="event-row__preview">{previewDetail(event.detail)}</span>
       </button>

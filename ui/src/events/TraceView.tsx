@@ -37,7 +37,7 @@ export function TraceDetails({ trace }: { trace: EventTrace }) {
   return (
     <div className="trace" data-testid="trace" data-complete={trace.complete}>
       {trace.hops.map((hop) => (
-        <Hop key={hop.busName} hop={hop} window={window} />
+        <Hop key={`${hop.busName}-${hop.receivedMs ?? ''}`} hop={hop} window={window} />
       ))}
     </div>
   );
@@ -49,6 +49,11 @@ function Hop({ hop, window }: { hop: TraceHop; window: { start: number; span: nu
       <h4>
         {hop.busName}
         {hop.receivedMs !== null && <span className="trace__offset">+{hop.receivedMs - window.start} ms</span>}
+        {hop.replayName && (
+          <span className="trace__replayed" title={`Sent again by replay ${hop.replayName}`}>
+            replay {hop.replayName}
+          </span>
+        )}
       </h4>
       {hop.noRuleMatched && <p className="trace__note">No rule matched.</p>}
       {hop.matchedRules.length > 0 && (

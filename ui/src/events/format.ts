@@ -32,3 +32,11 @@ export function eventEnvelope(event: BusEvent): Record<string, unknown> {
 export function eventJson(event: BusEvent): string {
   return JSON.stringify(eventEnvelope(event), null, 2);
 }
+
+/**
+ * What makes an event one entry of the list: its id, and the replay that
+ * sent this copy (a replayed copy keeps the original's id).
+ */
+export function eventKey(event: BusEvent): string {
+  return event.replayName ? `${event.id}#${event.replayName}` : event.id;
+}

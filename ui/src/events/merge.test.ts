@@ -62,3 +62,16 @@ describe('mergeEvents', () => {
     expect(ids(merged)).toEqual(['c', 'b', 'a']);
   });
 });
+
+describe('mergeEvents with replays', () => {
+  it('lists a replayed copy beside the original (same id, another replay-name), once each', () => {
+    const original = busEvent('e-1', 1_000);
+    const replayed = busEvent('e-1', 5_000, { replayName: 'heal-1' });
+    const merged = mergeEvents([original], [replayed, busEvent('e-1', 5_000, { replayName: 'heal-1' })]);
+    expect(merged.map((e) => [e.id, e.replayName])).toEqual([
+      ['e-1', 'heal-1'],
+      ['e-1', null],
+    ]);
+    expect(mergeEvents(merged, [busEvent('e-1', 1_000)]).map((e) => e.replayName)).toEqual(['heal-1', null]);
+  });
+});

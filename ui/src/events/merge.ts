@@ -1,5 +1,6 @@
 // Pure merge of newly received events into the list on screen.
 import type { BusEvent } from '../bindings/BusEvent';
+import { eventKey } from './format';
 
 /**
  * The newest events kept in memory; older ones are dropped as new ones
@@ -11,7 +12,8 @@ export const MAX_EVENTS = 100_000;
 const newestFirst = (a: BusEvent, b: BusEvent) => b.receivedAtMs - a.receivedAtMs;
 
 /**
- * Newest first (by receivedAtMs), one entry per event id, at most `cap`.
+ * Newest first (by receivedAtMs), one entry per event (`eventKey`: a replayed
+ * copy is an entry of its own), at most `cap`.
  * Pushes can overlap the initial list, so an id already shown is kept once;
  * the incoming copy wins, being the more recent read.
  *
@@ -26,17 +28,17 @@ export function mergeEvents(
 ): BusEvent[] {
   if (incoming.length === 0) return current.slice(0, cap);
   const byId = new Map<string, BusEvent>();
-  for (const event of incoming) byId.set(event.id, event);
+  for (const event of incoming) byId.set(eventKey(event), event);
   // An event delivered again keeps its place among `current`, with the new copy.
   const kept: BusEvent[] = [];
   let replaced = false;
   for (const event of current) {
-    const again = byId.get(event.id);
+    const again = byId.get(eventKey(event));
     if (again === undefined) {
       kept.push(event);
     } else {
       kept.push(again);
-      byId.delete(event.id);
+      byId.delete(eventKey(event));
       replaced = true;
     }
   }

@@ -83,6 +83,7 @@ describe('storyLines', () => {
           detailType: null,
           matchedRules: ['r'],
           noRuleMatched: false,
+          replayName: null,
           invocations: [
             {
               invocationId: 'i',

@@ -25,6 +25,7 @@ describe('traceWindow', () => {
           detailType: 'OrderPlaced',
           matchedRules: [],
           noRuleMatched: false,
+          replayName: null,
           invocations: [
             {
               invocationId: 'i',

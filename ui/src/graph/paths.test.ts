@@ -72,6 +72,7 @@ function hop(busName: string, matchedRules: string[], invocations: InvocationTra
     detailType: 'OrderPlaced',
     matchedRules,
     noRuleMatched: matchedRules.length === 0,
+    replayName: null,
     invocations,
   };
 }
@@ -159,6 +160,7 @@ describe('tracesPath', () => {
       detailType: null,
       matchedRules: [],
       noRuleMatched: false,
+      replayName: null,
       invocations: [],
     };
     const trace: EventTrace = { eventId: 'e', complete: true, hops: [hop] };

@@ -132,6 +132,7 @@ export function busEvent(id: string, receivedAtMs: number, partial: Partial<BusE
     receivedAtMs,
     resources: [],
     detail: { orderId: id },
+    replayName: null,
     ...partial,
   };
 }

@@ -219,6 +219,7 @@ mod tests {
             matched_rules: vec!["r".into()],
             no_rule_matched: false,
             invocations: vec![invocation],
+            replay_name: None,
         };
         StoryEvent {
             event: BusEvent {
@@ -230,6 +231,7 @@ mod tests {
                 received_at_ms: received,
                 detail: json!({}),
                 resources: vec![],
+                replay_name: None,
             },
             correlation_id: None,
             causation_id: None,
