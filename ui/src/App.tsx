@@ -1,6 +1,8 @@
 import './App.css';
 import { AppHeader } from './AppHeader';
+import { CircuitsPanel } from './circuits/CircuitsPanel';
 import { DeadLettersDrawer } from './deadletters/DeadLettersDrawer';
+import { DemoDrawer } from './demo/DemoDrawer';
 import { ReplaysDrawer } from './replays/ReplaysDrawer';
 import { TasksDrawer } from './tasks/TasksDrawer';
 import { ErrorBanner } from './ErrorBanner';
@@ -28,6 +30,8 @@ export function App() {
         <EventList events={events.events} loading={events.loading} error={events.error} />
         <DeadLettersDrawer />
         <ReplaysDrawer />
+        <CircuitsPanel />
+        <DemoDrawer />
         <TasksDrawer />
       </main>
       <ThemeSync />
@@ -48,6 +52,7 @@ function GraphArea({ state }: { state: TopologyState }) {
             <p>Loading topology…</p>
           </div>
         </section>
+      );
     case 'stopped':
       return (
         <section className="graph-pane" aria-label="Choreography graph">
@@ -56,7 +61,6 @@ function GraphArea({ state }: { state: TopologyState }) {
             <p>{state.message}</p>
           </div>
         </section>
-      );
       );
     case 'error':
       return (

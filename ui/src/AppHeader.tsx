@@ -1,5 +1,7 @@
+import { CircuitsButton } from './circuits/CircuitsButton';
 import { ConnectionBadge } from './connection/ConnectionBadge';
 import { DeadLettersButton } from './deadletters/DeadLettersButton';
+import { DemoButton } from './demo/DemoButton';
 import { ReplaysButton } from './replays/ReplaysButton';
 import { TasksButton } from './tasks/TasksButton';
 import { useConnectionInfo } from './hooks/useConnectionInfo';
@@ -21,8 +23,10 @@ export function AppHeader({ putEvent }: { putEvent: PutSampleEvent }) {
             {putEvent.status}
           </p>
         )}
+        <CircuitsButton />
         <DeadLettersButton />
         <ReplaysButton />
+        <DemoButton />
         <TasksButton />
         <button
           type="button"

@@ -7,8 +7,10 @@
 //! cannot drift apart.
 
 mod activity;
+mod circuits;
 mod connection;
 mod dead_letters;
+mod demo;
 mod error;
 mod event;
 mod execution_view;
@@ -20,11 +22,13 @@ mod topology;
 mod trace;
 
 pub use activity::{ActivityBatch, ActivityHop, CircuitStatus, EdgeActivity, HopOutcome, NodeActivity};
+pub use circuits::{CircuitHistory, CircuitReplay, CircuitTransition, CircuitsReport};
 pub use connection::{
     AwsProfile, AwsProfiles, ConnectionInfo, ConnectionKind, ConnectionMode, ConnectionSpec, ConnectionsOverview,
     CurrentConnection, LocalState, SavedConnection,
 };
 pub use dead_letters::{DeadLetter, DeadLetterQueue, DeadLetterSender, DeleteOutcome, RedriveOutcome, RedriveTo};
+pub use demo::{DemoFaults, DemoMenuItem, DemoOrder, DemoOrderLine, DemoOrderUpdate, DemoRestaurant, DemoStatus};
 pub use error::AppError;
 pub use event::{BusEvent, EventPage, PutEventOutcome};
 pub use execution_view::{ExecutionStep, ExecutionView};

@@ -19,6 +19,7 @@
 pub mod activity;
 pub mod aws_profiles;
 pub mod bus_log;
+pub mod circuits;
 mod connection;
 pub mod dead_letters;
 mod error;
@@ -157,12 +158,12 @@ impl Observer {
     ) -> Result<Vec<RedriveOutcome>> {
         dead_letters::redrive(self, queue_url, message_ids, to).await
     }
+
     /// Deletes the dead letters named (none when `message_ids` is empty);
     /// says what became of each.
     pub async fn delete_dead_letters(&self, queue_url: &str, message_ids: &[String]) -> Result<Vec<DeleteOutcome>> {
         dead_letters::delete(self.sqs(), queue_url, message_ids).await
     }
-
 
     /// The choreography graph as the UI receives it.
     pub async fn topology(&self) -> Result<Topology> {

@@ -1,6 +1,8 @@
 //! The commands the UI invokes.
 
+pub mod circuits;
 pub mod connections;
+pub mod demo;
 pub mod replays;
 pub mod tasks;
 

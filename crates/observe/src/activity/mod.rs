@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use choreoscope_model::{ActivityBatch, ActivityHop, CircuitStatus, EdgeActivity, HopOutcome, NodeActivity};
 
-pub use circuits::{CIRCUIT_FILTER, CIRCUIT_STATE_CHANGED};
+pub use circuits::{CIRCUIT_FILTER, CIRCUIT_STATE_CHANGED, circuit_change};
 pub use queues::{QueueDepths, dead_letter_queues};
 
 use crate::bus_log::LogRecord;
