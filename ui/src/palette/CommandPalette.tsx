@@ -5,6 +5,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { useGraphControls } from '../graph/controls';
 import { toggleTheme } from '../theme/theme';
 import { filterCommands, paletteCommands, type PaletteCommand } from './commands';
+import { panelCommands } from './panels';
 
 /** Renders no more rows than this; typing narrows a big graph's node list. */
 const MAX_ROWS = 100;
@@ -50,7 +51,7 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
   const listRef = useRef<HTMLUListElement>(null);
   const titleId = useId();
   const listId = useId();
-  const all = useMemo(() => paletteCommands(graph, toggleTheme), [graph]);
+  const all = useMemo(() => paletteCommands(graph, toggleTheme, panelCommands()), [graph]);
   const matches = useMemo(() => filterCommands(all, query), [all, query]);
   const shown = matches.slice(0, MAX_ROWS);
   const activeIndex = Math.min(active, Math.max(shown.length - 1, 0));

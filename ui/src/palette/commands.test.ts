@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { GraphControls } from '../graph/controls';
 import { filterCommands, paletteCommands } from './commands';
+import { panelCommands } from './panels';
 
 function controls(selectedId: string | null = null): GraphControls {
   return {
@@ -52,6 +53,24 @@ describe('paletteCommands', () => {
     expect(graph.goToNode).toHaveBeenCalledWith('a');
     byId.get('theme')?.run();
     expect(toggle).toHaveBeenCalled();
+  });
+});
+
+describe('panel commands', () => {
+  it('open every panel from the palette, after the theme and before the nodes', () => {
+    const panels = panelCommands();
+    expect(panels.map((c) => c.label)).toEqual([
+      'Connections…',
+      'Dead letters',
+      'Archives and replays',
+      'Waiting tasks (task tokens)',
+      'Circuits',
+      'Demo controls (local mode)',
+    ]);
+    const labels = paletteCommands(controls(), vi.fn(), panels).map((c) => c.label);
+    expect(labels.indexOf('Dead letters')).toBe(labels.indexOf('Toggle theme') + 2);
+    expect(labels.at(-1)).toBe('Go to node charge-card');
+    expect(filterCommands(paletteCommands(null, vi.fn(), panels), 'replay').map((c) => c.id)).toEqual(['panel:replays']);
   });
 });
 

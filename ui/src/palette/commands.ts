@@ -11,9 +11,13 @@ export interface PaletteCommand {
 
 /**
  * The actions on offer: the graph's (when a graph is on screen), the theme,
- * and one "Go to node" per node.
+ * the panels, and one "Go to node" per node.
  */
-export function paletteCommands(graph: GraphControls | null, toggleTheme: () => void): PaletteCommand[] {
+export function paletteCommands(
+  graph: GraphControls | null,
+  toggleTheme: () => void,
+  panels: PaletteCommand[] = [],
+): PaletteCommand[] {
   const commands: PaletteCommand[] = [];
   if (graph) {
     commands.push(
@@ -30,6 +34,7 @@ export function paletteCommands(graph: GraphControls | null, toggleTheme: () => 
     commands.push({ id: 'show-all', label: 'Show all', hint: 'Graph', run: graph.showAll });
   }
   commands.push({ id: 'theme', label: 'Toggle theme', hint: 'View', run: toggleTheme });
+  commands.push(...panels);
   if (graph) {
     for (const node of graph.nodes) {
       commands.push({
