@@ -1,5 +1,5 @@
 // Runs the real Cytoscape + ELK layout headless: no canvas needed.
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Topology } from '../bindings/Topology';
 import { edge, fullTopology, node, sampleTopology } from '../test/fixtures';
 import { shapeKey } from './elements';
@@ -15,6 +15,30 @@ function layOut(topology: Topology) {
 const x = (renderer: ReturnType<typeof createRenderer>, id: string) => renderer.cy.getElementById(id).position('x');
 
 describe('createRenderer', () => {
+  // Each test runs ELK itself, never a layout an earlier test left behind.
+  beforeEach(() => localStorage.clear());
+
+  it('opens a structure laid out before where it was, without running ELK again', async () => {
+    const topology = fullTopology();
+    const first = layOut(topology);
+    await vi.waitFor(() => expect(first.onLayoutDone).toHaveBeenCalledWith(shapeKey(topology)));
+    const before = first.renderer.cy.nodes().map((n) => [n.id(), n.position('x'), n.position('y')]);
+    first.renderer.destroy();
+
+    const again = layOut(topology);
+    // Synchronously: no ELK run.
+    expect(again.onLayoutDone).toHaveBeenCalledWith(shapeKey(topology));
+    expect(again.renderer.cy.nodes().map((n) => [n.id(), n.position('x'), n.position('y')])).toEqual(before);
+    again.renderer.destroy();
+
+    // Another structure (a node more) is laid out afresh.
+    topology.nodes.push(node({ id: 'bus:audit', kind: 'bus', label: 'audit' }));
+    const changed = layOut(topology);
+    expect(changed.onLayoutDone).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(changed.onLayoutDone).toHaveBeenCalledWith(shapeKey(topology)));
+    changed.renderer.destroy();
+  });
+
   it('lays buses out left, rules in the middle and targets right', async () => {
     const topology = sampleTopology();
     // A second, unconnected bus must still sit in the bus column.

@@ -12,6 +12,7 @@ import { applyLive, createDotLayer } from './liveLayer';
 import { elkLayoutOptions, FIT_PADDING, MAX_FIT_ZOOM } from './layout';
 import { graphStyle, NEUTRALS } from './style';
 import { markStartup } from '../startupTimings';
+import { loadLayout, saveLayout, type Positions } from './layoutCache';
 
 cytoscape.use(elk);
 cytoscape.use(svg);
@@ -147,8 +148,16 @@ export function createRenderer(
       callbacks.onLayoutDone(key);
       return;
     }
-    layoutRunning = true;
     markStartup('layoutStarted');
+    const saved = loadLayout(key, cy.nodes().map((node) => node.id()));
+    if (saved) {
+      // The structure was laid out before: the same picture, at once.
+      cy.layout({ name: 'preset', positions: saved, fit: true, padding: FIT_PADDING, animate: false }).run();
+      capZoom();
+      callbacks.onLayoutDone(key);
+      return;
+    }
+    layoutRunning = true;
     cy.layout(
       elkLayoutOptions(() => {
         layoutRunning = false;
@@ -160,6 +169,7 @@ export function createRenderer(
           layoutQueued = false;
           runLayout();
         } else {
+          saveLayout(key, positionsOf(cy));
           capZoom();
           callbacks.onLayoutDone(key);
         }
@@ -182,6 +192,15 @@ export function createRenderer(
       appliedKey = key;
       runLayout();
     }
+  }
+
+  function positionsOf(graph: Core): Positions {
+    const positions: Positions = {};
+    graph.nodes().forEach((node) => {
+      const { x, y } = node.position();
+      positions[node.id()] = { x, y };
+    });
+    return positions;
   }
 
   function capZoom() {
