@@ -2,7 +2,6 @@
 // layout only when the graph's structure changed, and reports taps.
 // GraphView is the only user; component tests replace this module.
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
-import elk from 'cytoscape-elk';
 import svg from 'cytoscape-svg';
 import type { Topology } from '../bindings/Topology';
 import type { Theme } from '../theme/theme';
@@ -14,7 +13,14 @@ import { graphStyle, NEUTRALS } from './style';
 import { markStartup } from '../startupTimings';
 import { loadLayout, saveLayout, type Positions } from './layoutCache';
 
-cytoscape.use(elk);
+
+// ELK (elkjs, most of the UI's code) is loaded only when a structure must be
+// laid out: a graph whose layout is remembered opens without parsing it.
+let elkLoaded: Promise<void> | null = null;
+function loadElk(): Promise<void> {
+  elkLoaded ??= import('cytoscape-elk').then(({ default: elk }) => cytoscape.use(elk));
+  return elkLoaded;
+}
 cytoscape.use(svg);
 
 export interface RendererCallbacks {
@@ -158,6 +164,19 @@ export function createRenderer(
       return;
     }
     layoutRunning = true;
+    void loadElk().then(() => {
+      if (destroyed) {
+        layoutRunning = false;
+        cy.destroy();
+        return;
+      }
+      runElk();
+    });
+  }
+
+  /** ELK over the elements on screen now (the structure may have changed while ELK loaded). */
+  function runElk() {
+    const key = appliedKey ?? '';
     cy.layout(
       elkLayoutOptions(() => {
         layoutRunning = false;
