@@ -54,6 +54,15 @@ impl AppWindow {
         Self { client, _driver: driver }
     }
 
+    /// [`AppWindow::open`], failing the test when the session is not made
+    /// within `timeout`: WebKitWebDriver waits for ever on an app that never
+    /// comes up.
+    pub async fn open_within(args: Value, timeout: Duration) -> Self {
+        tokio::time::timeout(timeout, Self::open(args)).await.unwrap_or_else(|_| {
+            panic!("no WebDriver session with the app within {timeout:?}: it did not start (its output is above)")
+        })
+    }
+
     /// Runs `checks`, then saves a picture of the window as they left it
     /// (passed or failed) to `screenshot` and closes the session (and with
     /// it the app); a failed check fails the test after that.
@@ -123,4 +132,39 @@ pub async fn local_endpoint(client: &Client) -> String {
         assert!(started.elapsed() < Duration::from_secs(10), "no local endpoint in the header: {badge:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Clicks the element `css` selects, once it is there.
+pub async fn click(client: &Client, css: &str) {
+    let element = wait_for(client, css, Duration::from_secs(10)).await;
+    element.click().await.unwrap_or_else(|error| panic!("could not click {css}: {error}"));
+}
+
+/// Clicks the button whose text is `text` (spaces trimmed), once it is there.
+pub async fn click_button(client: &Client, text: &str) {
+    let xpath = format!("//button[normalize-space()='{text}']");
+    let button = client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .unwrap_or_else(|error| panic!("no button {text:?} within 10 s: {error}"));
+    button.click().await.unwrap_or_else(|error| panic!("could not click {text:?}: {error}"));
+}
+
+/// The DOM text of the element `css` selects (empty when there is none).
+/// The DOM's rather than WebKitWebDriver's, which can lag a React render.
+pub async fn text_of(client: &Client, css: &str) -> String {
+    let script = "const el = document.querySelector(arguments[0]); return el ? el.textContent : '';";
+    let text = client.execute(script, vec![json!(css)]).await.expect("script runs");
+    text.as_str().unwrap_or_default().to_owned()
+}
+
+/// Saves a picture of the window as it is now to `path` (folders created).
+pub async fn save_screenshot(client: &Client, path: &Path) {
+    let png = client.screenshot().await.expect("a screenshot");
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("the screenshot's folder");
+    }
+    std::fs::write(path, png).expect("screenshot written");
 }
