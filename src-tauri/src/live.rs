@@ -169,6 +169,7 @@ impl Live {
                     tracing::warn!(%error, "cannot push events to the UI");
                 }
                 self.activity.ingest(&records);
+                self.observer.learn(&records);
             }
             Err(error) => tracing::warn!(%error, "cannot read the bus logs"),
         }

@@ -20,6 +20,9 @@ pub enum NodeKind {
     Archive,
     /// An EventBridge connection (the authorisation API destinations use).
     Connection,
+    /// A type of event (a `detail-type` on one bus), learned from traffic:
+    /// who emits it, and whether any rule consumes it.
+    EventType,
 }
 
 /// The kind of resource a target delivers to, read from its ARN.
@@ -113,6 +116,11 @@ pub enum EdgeKind {
     SendsMessage,
     /// A state machine starts executions of this state machine.
     StartsExecution,
+    /// A function or workflow emits events of this type (learned from
+    /// traffic: the events' causation ids).
+    Emits,
+    /// Events of this type are put on this bus.
+    PutOn,
 }
 
 /// How the UI shows a [`Detail`]'s value.
@@ -181,7 +189,8 @@ pub struct Node {
     /// The resource's state in AWS's words, where it has one: `ENABLED` or
     /// `DISABLED` for rules and archives, `AUTHORIZED`, `DEAUTHORIZED`… for
     /// connections, `ACTIVE` or `INACTIVE` for API destinations, `ACTIVE`
-    /// or `DELETING` for state machines.
+    /// or `DELETING` for state machines; `UNCONSUMED` for an event type
+    /// that no rule matched whenever it was seen.
     pub state: Option<String>,
     /// Free-text description of the resource.
     pub description: Option<String>,

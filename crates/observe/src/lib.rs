@@ -31,11 +31,12 @@ pub mod replays;
 pub mod story;
 pub mod tasks;
 pub mod trace;
+pub mod traffic;
 
 pub use connection::Connection;
 pub use error::{ObserveError, Result};
 pub use events::EventTail;
-pub use graph::{ChoreographyGraph, edge_id, node_id};
+pub use graph::{ChoreographyGraph, edge_id, event_type_id, node_id};
 pub use inventory::{
     ApiDestinationInfo, ArchiveInfo, BusInfo, Clients, ConnectionSummary, Inventory, RetryPolicyInfo, RuleInfo,
     StateMachineInfo, TargetInfo,
@@ -47,6 +48,11 @@ use choreoscope_model::{
     RedriveOutcome, RedriveTo, StoryQuery, Topology, WaitingTask,
 };
 
+/// Milliseconds since the Unix epoch.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
 /// The dashboard's view of one connection: the AWS SDK clients for it.
 #[derive(Debug, Clone)]
 pub struct Observer {
@@ -55,6 +61,8 @@ pub struct Observer {
     logs: aws_sdk_cloudwatchlogs::Client,
     stepfunctions: aws_sdk_sfn::Client,
     sqs: aws_sdk_sqs::Client,
+    /// What traffic taught the graph; shared by the clones (the live loop's and the commands').
+    traffic: std::sync::Arc<std::sync::Mutex<traffic::Traffic>>,
 }
 
 impl Observer {
@@ -67,6 +75,7 @@ impl Observer {
             logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
             stepfunctions: aws_sdk_sfn::Client::new(&sdk),
             sqs: aws_sdk_sqs::Client::new(&sdk),
+            traffic: Default::default(),
         }
     }
 
@@ -165,9 +174,25 @@ impl Observer {
         dead_letters::delete(self.sqs(), queue_url, message_ids).await
     }
 
-    /// The choreography graph as the UI receives it.
+    /// The choreography graph as the UI receives it, with what traffic
+    /// taught it (see [`Observer::learn`]).
     pub async fn topology(&self) -> Result<Topology> {
-        Ok(ChoreographyGraph::build(&self.inventory().await?).to_topology())
+        let mut graph = ChoreographyGraph::build(&self.inventory().await?);
+        graph.add_flows(&self.learned_flows(now_ms()));
+        Ok(graph.to_topology())
+    }
+
+    /// Learns from bus-log records which targets emit which event types and
+    /// which types no rule consumes (see [`traffic`]); feed it every record
+    /// once, oldest first, as [`bus_log::LogTail`] returns them.
+    pub fn learn(&self, records: &[bus_log::LogRecord]) {
+        // A poisoned lock means a panic mid-update; what was learned is still sound to read.
+        self.traffic.lock().unwrap_or_else(std::sync::PoisonError::into_inner).ingest(records);
+    }
+
+    /// The event types learned so far, their producers decided as of `now_ms`.
+    pub fn learned_flows(&self, now_ms: i64) -> Vec<traffic::EventTypeFlow> {
+        self.traffic.lock().unwrap_or_else(std::sync::PoisonError::into_inner).flows(now_ms)
     }
 
     /// Puts one event on a bus with PutEvents.

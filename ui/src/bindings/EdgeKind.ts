@@ -3,4 +3,4 @@
 /**
  * What an edge of the choreography graph stands for.
  */
-export type EdgeKind = "busToRule" | "ruleToTarget" | "deadLetter" | "busToArchive" | "apiDestinationToConnection" | "invokes" | "putsEvents" | "sendsMessage" | "startsExecution";
+export type EdgeKind = "busToRule" | "ruleToTarget" | "deadLetter" | "busToArchive" | "apiDestinationToConnection" | "invokes" | "putsEvents" | "sendsMessage" | "startsExecution" | "emits" | "putOn";

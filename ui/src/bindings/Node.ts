@@ -39,7 +39,8 @@ scheduleExpression: string | null,
  * The resource's state in AWS's words, where it has one: `ENABLED` or
  * `DISABLED` for rules and archives, `AUTHORIZED`, `DEAUTHORIZED`… for
  * connections, `ACTIVE` or `INACTIVE` for API destinations, `ACTIVE`
- * or `DELETING` for state machines.
+ * or `DELETING` for state machines; `UNCONSUMED` for an event type
+ * that no rule matched whenever it was seen.
  */
 state: string | null, 
 /**

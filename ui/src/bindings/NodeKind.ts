@@ -3,4 +3,4 @@
 /**
  * What a node of the choreography graph stands for.
  */
-export type NodeKind = "bus" | "rule" | "target" | "archive" | "connection";
+export type NodeKind = "bus" | "rule" | "target" | "archive" | "connection" | "eventType";

@@ -2,19 +2,30 @@
 // graph. Only what the graph shows is listed, so the key stays short.
 import type { TargetKind } from '../bindings/TargetKind';
 import type { Topology } from '../bindings/Topology';
-import { CALL_EDGES, deadLetterQueueIds } from './elements';
+import { CALL_EDGES, LEARNED_EDGES, deadLetterQueueIds } from './elements';
 import {
   ARCHIVE_COLOR,
   BUS_COLOR,
   CALL_COLOR,
   CONNECTION_COLOR,
   DLQ_COLOR,
+  EVENT_TYPE_COLOR,
   RULE_COLOR,
   TARGET_COLORS,
   TARGET_NAMES,
 } from './palette';
 
-type Shape = 'bus' | 'rule' | 'target' | 'dlq' | 'archive' | 'connection' | 'dashed' | 'dotted';
+type Shape =
+  | 'bus'
+  | 'rule'
+  | 'target'
+  | 'dlq'
+  | 'archive'
+  | 'connection'
+  | 'eventType'
+  | 'unconsumed'
+  | 'dashed'
+  | 'dotted';
 
 interface Entry {
   key: string;
@@ -48,11 +59,20 @@ export function legendEntries(topology: Topology): Entry[] {
   if (kinds.has('connection')) {
     entries.push({ key: 'connection', name: 'Connection', color: CONNECTION_COLOR, shape: 'connection' });
   }
+  if (kinds.has('eventType')) {
+    entries.push({ key: 'eventType', name: 'Event type (learned)', color: EVENT_TYPE_COLOR, shape: 'eventType' });
+  }
+  if (topology.nodes.some((n) => n.kind === 'eventType' && n.state === 'UNCONSUMED')) {
+    entries.push({ key: 'unconsumed', name: 'No rule consumes it', color: DLQ_COLOR, shape: 'unconsumed' });
+  }
   if (edgeKinds.has('deadLetter')) {
     entries.push({ key: 'deadLetter', name: 'Dead letters', color: DLQ_COLOR, shape: 'dashed' });
   }
   if ([...edgeKinds].some((kind) => CALL_EDGES.has(kind))) {
     entries.push({ key: 'call', name: 'State machine call', color: CALL_COLOR, shape: 'dotted' });
+  }
+  if ([...edgeKinds].some((kind) => LEARNED_EDGES.has(kind))) {
+    entries.push({ key: 'learned', name: 'Emits (learned)', color: EVENT_TYPE_COLOR, shape: 'dashed' });
   }
   return entries;
 }
@@ -93,6 +113,10 @@ function Swatch({ shape, color }: { shape: Shape; color: string }) {
       return <path d="M3,1 H13 Q15,5 13,9 H3 Q1,5 3,1 Z" {...common} />;
     case 'connection':
       return <polygon points="3,1 13,1 15,3 15,7 13,9 3,9 1,7 1,3" {...common} />;
+    case 'eventType':
+      return <rect x={1} y={2} width={14} height={6} rx={3} {...common} />;
+    case 'unconsumed':
+      return <rect x={1} y={2} width={14} height={6} rx={3} {...common} strokeDasharray="2.5 1.5" />;
     case 'dashed':
       return <line x1={1} y1={5} x2={15} y2={5} {...common} strokeDasharray="3 2" />;
     case 'dotted':

@@ -3,7 +3,8 @@
 import type { Detail } from '../bindings/Detail';
 import type { Node } from '../bindings/Node';
 import type { Topology } from '../bindings/Topology';
-import { edgeSections, kindName, prettyJson } from './details';
+import { UNCONSUMED_NOTE, edgeSections, isUnconsumed, kindName, prettyJson } from './details';
+import './learned.css';
 import { NodeLive } from './NodeLive';
 import type { ActivityRecord } from './nodeLive';
 
@@ -45,9 +46,14 @@ export function NodeDetails({ node, topology, onClose, onFocus, focused = false,
           </button>
         </div>
       </header>
+      {isUnconsumed(node) && (
+        <p className="node-details__note--unconsumed" role="note">
+          {UNCONSUMED_NOTE}
+        </p>
+      )}
       <dl className="node-details__fields">
         {node.arn && <Field name="ARN" value={node.arn} mono />}
-        {node.state && <Field name="State" value={node.state} />}
+        {node.state && node.kind !== 'eventType' && <Field name="State" value={node.state} />}
         {node.scheduleExpression && <Field name="Schedule" value={node.scheduleExpression} mono />}
         {node.description && <Field name="Description" value={node.description} />}
         {node.eventPattern && <JsonField name="Event pattern" value={node.eventPattern} />}

@@ -8,7 +8,21 @@ import type { Node } from '../bindings/Node';
 import type { Topology } from '../bindings/Topology';
 import { EDGE_NAMES, TARGET_NAMES } from './palette';
 
-const KIND_NAMES = { bus: 'Event bus', rule: 'Rule', archive: 'Archive', connection: 'Connection' } as const;
+const KIND_NAMES = {
+  bus: 'Event bus',
+  rule: 'Rule',
+  archive: 'Archive',
+  connection: 'Connection',
+  eventType: 'Event type',
+} as const;
+
+/** An event type that no rule matched whenever it was seen (the backend's `state`). */
+export function isUnconsumed(node: Node): boolean {
+  return node.kind === 'eventType' && node.state === 'UNCONSUMED';
+}
+
+/** The warning the details panel shows on an unconsumed event type. */
+export const UNCONSUMED_NOTE = 'No rule consumes it: every event of this type seen matched no rule.';
 
 /** The node's kind in words; a queue that holds dead letters is named so. */
 export function kindName(node: Node, topology: Topology): string {

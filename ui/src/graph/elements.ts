@@ -17,6 +17,9 @@ export function isInactive(node: Node): boolean {
 /** Edges drawn from a state machine to the resources its states use. */
 export const CALL_EDGES: ReadonlySet<EdgeKind> = new Set(['invokes', 'putsEvents', 'sendsMessage', 'startsExecution']);
 
+/** Edges of what traffic taught: who emits an event type, and the bus it is put on. */
+export const LEARNED_EDGES: ReadonlySet<EdgeKind> = new Set(['emits', 'putOn']);
+
 /** Ids of the queues some target sends its dead letters to. */
 export function deadLetterQueueIds(topology: Topology): Set<string> {
   return new Set(topology.edges.filter((e) => e.kind === 'deadLetter').map((e) => e.target));
@@ -24,25 +27,28 @@ export function deadLetterQueueIds(topology: Topology): Set<string> {
 
 /**
  * Classes for a node: its kind, its target kind, `dlq` for dead-letter
- * queues, `scheduled` rules, and `disabled` for anything inactive.
+ * queues, `scheduled` rules, `unconsumed` event types (no rule matched
+ * them), and `disabled` for anything inactive.
  */
 export function nodeClasses(node: Node, deadLetterQueues: ReadonlySet<string> = new Set()): string[] {
   const classes: string[] = [node.kind];
   if (node.kind === 'target') classes.push(`target-${node.targetKind ?? 'other'}`);
   if (deadLetterQueues.has(node.id)) classes.push('dlq');
   if (node.kind === 'rule' && node.scheduleExpression) classes.push('scheduled');
+  if (node.kind === 'eventType' && node.state === 'UNCONSUMED') classes.push('unconsumed');
   if (isInactive(node)) classes.push('disabled');
   return classes;
 }
 
 /**
  * Classes for an edge: its kind, `call` for a state machine's uses,
- * `labelled` when it carries a label, and `inactive` when it touches
- * something inactive.
+ * `learned` for what traffic taught, `labelled` when it carries a label,
+ * and `inactive` when it touches something inactive.
  */
 export function edgeClasses(edge: Edge, inactiveIds: ReadonlySet<string>): string[] {
   const classes: string[] = [edge.kind];
   if (CALL_EDGES.has(edge.kind)) classes.push('call');
+  if (LEARNED_EDGES.has(edge.kind)) classes.push('learned');
   if (edge.label) classes.push('labelled');
   if (inactiveIds.has(edge.source) || inactiveIds.has(edge.target)) classes.push('inactive');
   return classes;

@@ -1,6 +1,7 @@
 // The ELK "layered" layout: left-to-right flow with buses in the first
 // column, then rules, then targets, then what targets lead to (DLQs,
-// connections, the resources state machines use).
+// connections, the resources state machines use), and last the event types
+// traffic showed they emit.
 import type { LayoutOptions, NodeSingular } from 'cytoscape';
 
 export const FIT_PADDING = 40;
@@ -53,6 +54,13 @@ export function elkLayoutOptions(onStop: () => void, nodeCount = 0): LayoutOptio
       const routedInto = node.incomers('edge').some((edge) => edge.data('kind') === 'ruleToTarget');
       if (kind === 'bus' && !routedInto) {
         return { 'elk.layered.layering.layerConstraint': 'FIRST' };
+      }
+      // Event types learned from traffic sit in the last column, right of
+      // what emits them; ELK reverses their `putOn` edges, drawn back to
+      // the bus as curves. Without the pin, a type no one is known to emit
+      // would sit left of a bus that a rule routes into.
+      if (kind === 'eventType') {
+        return { 'elk.layered.layering.layerConstraint': 'LAST' };
       }
       return undefined;
     },

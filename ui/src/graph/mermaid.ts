@@ -4,7 +4,15 @@ import type { Edge } from '../bindings/Edge';
 import type { Node } from '../bindings/Node';
 import type { Topology } from '../bindings/Topology';
 import { deadLetterQueueIds } from './elements';
-import { ARCHIVE_COLOR, BUS_COLOR, CONNECTION_COLOR, DLQ_COLOR, RULE_COLOR, TARGET_COLORS } from './palette';
+import {
+  ARCHIVE_COLOR,
+  BUS_COLOR,
+  CONNECTION_COLOR,
+  DLQ_COLOR,
+  EVENT_TYPE_COLOR,
+  RULE_COLOR,
+  TARGET_COLORS,
+} from './palette';
 
 /**
  * Text safe inside a quoted Mermaid label: quotes, `#` (which starts an
@@ -34,6 +42,8 @@ function shape(node: Node, isDlq: boolean): [string, string] {
       return ['[(', ')]']; // cylinder, the canvas's barrel
     case 'connection':
       return ['[/', '/]']; // slanted: the cut rectangle
+    case 'eventType':
+      return ['(', ')']; // rounded: the canvas's pill
     case 'target':
       switch (node.targetKind) {
         case 'queue':
@@ -52,13 +62,14 @@ function shape(node: Node, isDlq: boolean): [string, string] {
 
 function classOf(node: Node, isDlq: boolean): string {
   if (isDlq) return 'dlq';
+  if (node.kind === 'eventType' && node.state === 'UNCONSUMED') return 'unconsumed';
   if (node.kind === 'target') return `target_${node.targetKind ?? 'other'}`;
   return node.kind;
 }
 
 function arrow(edge: Edge): string {
-  // Dead letters dashed, as on the canvas; everything else solid.
-  const line = edge.kind === 'deadLetter' ? '-.->' : '-->';
+  // Dead letters and the way back to a bus dashed, as on the canvas; everything else solid.
+  const line = edge.kind === 'deadLetter' || edge.kind === 'putOn' ? '-.->' : '-->';
   return edge.label ? `${line}|"${escapeLabel(edge.label)}"|` : line;
 }
 
@@ -68,6 +79,8 @@ const CLASS_COLORS: Record<string, string> = {
   archive: ARCHIVE_COLOR,
   connection: CONNECTION_COLOR,
   dlq: DLQ_COLOR,
+  eventType: EVENT_TYPE_COLOR,
+  unconsumed: DLQ_COLOR,
   ...Object.fromEntries(Object.entries(TARGET_COLORS).map(([kind, color]) => [`target_${kind}`, color])),
 };
 
@@ -93,7 +106,9 @@ export function toMermaid(topology: Topology): string {
   }
   for (const cls of [...used].sort()) {
     const color = CLASS_COLORS[cls];
-    if (color) lines.push(`  classDef ${cls} stroke:${color},stroke-width:2px`);
+    // An unconsumed event type is dashed, as on the canvas.
+    const dash = cls === 'unconsumed' ? ',stroke-dasharray:5 3' : '';
+    if (color) lines.push(`  classDef ${cls} stroke:${color},stroke-width:2px${dash}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -11,6 +11,8 @@ export const CONNECTION_COLOR = '#a3a3a3';
 export const DLQ_COLOR = '#ef4444';
 /** Edges from a state machine to what its states use. */
 export const CALL_COLOR = '#38bdf8';
+/** Event types learned from traffic, and the edges to and from them. */
+export const EVENT_TYPE_COLOR = '#06b6d4';
 
 /** Live dots by what came of their hop, and the glows of nodes in trouble. */
 export const LIVE_COLORS = {
@@ -52,4 +54,6 @@ export const EDGE_NAMES: Record<EdgeKind, string> = {
   putsEvents: 'Puts events',
   sendsMessage: 'Sends messages',
   startsExecution: 'Starts executions',
+  emits: 'Emits',
+  putOn: 'Put on',
 };

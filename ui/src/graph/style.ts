@@ -11,6 +11,7 @@ import {
   CALL_COLOR,
   CONNECTION_COLOR,
   DLQ_COLOR,
+  EVENT_TYPE_COLOR,
   LIVE_COLORS,
   RULE_COLOR,
   TARGET_COLORS,
@@ -64,7 +65,14 @@ export const MIN_ZOOMED_FONT_SIZE = 7;
 export const FADED_OPACITY = 0.14;
 
 /** Width of each kind of node; labels are cut with an ellipsis to fit. */
-export const NODE_WIDTH = { bus: 190, rule: 176, target: 176, archive: 160, connection: 160 } as const;
+export const NODE_WIDTH = {
+  bus: 190,
+  rule: 176,
+  target: 176,
+  archive: 160,
+  connection: 160,
+  eventType: 168,
+} as const;
 
 export function graphStyle(theme: Theme = 'dark'): StylesheetJson {
   const n = NEUTRALS[theme];
@@ -154,6 +162,26 @@ export function graphStyle(theme: Theme = 'dark'): StylesheetJson {
       },
     },
     {
+      // A learned event type: a small pill, after the targets that emit it.
+      selector: 'node.eventType',
+      style: {
+        shape: 'round-rectangle',
+        'corner-radius': '14',
+        width: NODE_WIDTH.eventType,
+        height: 28,
+        'font-size': 11,
+        'border-width': 1.5,
+        'background-color': tint(EVENT_TYPE_COLOR),
+        'border-color': EVENT_TYPE_COLOR,
+        'text-max-width': '150px',
+      },
+    },
+    {
+      // No rule consumes it: an event nobody listens to is worth a look.
+      selector: 'node.unconsumed',
+      style: { 'border-style': 'dashed', 'border-width': 2, 'border-color': DLQ_COLOR },
+    },
+    {
       selector: 'node.disabled',
       style: {
         'border-style': 'dashed',
@@ -206,6 +234,28 @@ export function graphStyle(theme: Theme = 'dark'): StylesheetJson {
         'line-style': 'dotted',
         'line-color': CALL_COLOR,
         'target-arrow-color': CALL_COLOR,
+        'curve-style': 'unbundled-bezier',
+        'control-point-distances': [40],
+        'control-point-weights': [0.5],
+      },
+    },
+    {
+      // What traffic taught: thin and dashed, so the configured routes stay
+      // the graph's backbone. `putOn` goes back to a bus on the left, as a
+      // curve like a state machine's putEvents.
+      selector: 'edge.learned',
+      style: {
+        width: 1.2,
+        'line-style': 'dashed',
+        'line-dash-pattern': [4, 3],
+        'line-color': EVENT_TYPE_COLOR,
+        'target-arrow-color': EVENT_TYPE_COLOR,
+      },
+    },
+    {
+      selector: 'edge.putOn',
+      style: {
+        'line-opacity': 0.55,
         'curve-style': 'unbundled-bezier',
         'control-point-distances': [40],
         'control-point-weights': [0.5],

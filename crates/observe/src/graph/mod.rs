@@ -2,6 +2,7 @@
 //! serialisable form for the UI.
 
 mod details;
+mod learned;
 mod state_machines;
 #[cfg(test)]
 mod tests;
@@ -12,6 +13,8 @@ use choreoscope_model::{Detail, Edge, EdgeKind, Node, NodeKind, TargetKind, Topo
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
 use crate::inventory::{Inventory, StateMachineInfo};
+
+pub use learned::event_type_id;
 
 /// The id of the node of the resource with this ARN (a bus, rule or any
 /// target): the ARN itself, so the bus logs' ARNs name graph nodes.
