@@ -4,7 +4,7 @@ import type { AppError } from '../bindings/AppError';
 import type { CircuitsReport } from '../bindings/CircuitsReport';
 import { CircuitsButton } from './CircuitsButton';
 import { CircuitsPanel } from './CircuitsPanel';
-import { resetCircuits } from './store';
+import { openCircuits, resetCircuits } from './store';
 import { TIMELINE_WINDOW_MS } from './timeline';
 
 // The Tauri bridge, faked as in DeadLetters.test.tsx: commands answer from `tauri.commands`.
@@ -148,17 +148,54 @@ describe('the circuits panel', () => {
     expect(within(partner).getByTestId('time-in-state')).toHaveTextContent('for 2 min 07 s');
   });
 
-  it('draws the last three hours as coloured segments that name their transition on hover', async () => {
+  it('draws from shortly before the earliest transition as coloured segments that name their transition on hover', async () => {
     const panel = await openPanel();
     const payments = panel.querySelector<HTMLElement>('[data-circuit="payments"]')!;
-    const strip = within(payments).getByRole('list', { name: 'payments: 3 transitions in the last 3 hours' });
+    // The earliest transition was 2 h ago: the strip spans 2 h 15 min, for both circuits.
+    const strip = within(payments).getByRole('list', { name: 'payments: 3 transitions in the last 2 h 15 min' });
+    expect(within(payments).getByTestId('window-start')).toHaveTextContent('2 h 15 min ago');
     const segments = within(strip).getAllByRole('listitem');
     expect(segments.map((s) => s.dataset.state)).toEqual(['CLOSED', 'OPEN', 'HALF_OPEN', 'CLOSED']);
     expect(segments[1]).toHaveClass('circuit-timeline__segment--open');
-    expect(parseFloat(segments[1]!.style.left)).toBeCloseTo(100 / 3);
-    expect(parseFloat(segments[1]!.style.width)).toBeCloseTo(100 / 6);
+    expect(parseFloat(segments[1]!.style.left)).toBeCloseTo((15 / 135) * 100);
+    expect(parseFloat(segments[1]!.style.width)).toBeCloseTo((30 / 135) * 100);
     expect(segments[1]).toHaveAttribute('title', expect.stringContaining('CLOSED → OPEN at 13:00:00: down (3 failures)'));
     expect(segments[3]).toHaveAttribute('title', expect.stringContaining('HALF-OPEN → CLOSED at 14:00:00: trial succeeded'));
+  });
+
+  it('fits the strip to a short history, so a 12 s outage a minute ago is plainly visible', async () => {
+    const partner = report().circuits[0]!;
+    answer(
+      'get_circuits',
+      report({
+        circuits: [
+          {
+            ...partner,
+            state: 'CLOSED',
+            sinceMs: NOW - 48_000,
+            transitions: [
+              { from: 'CLOSED', to: 'OPEN', reason: 'partner answered 503', failures: 3, atMs: NOW - 60_000 },
+              { from: 'OPEN', to: 'CLOSED', reason: 'trial succeeded', failures: 0, atMs: NOW - 48_000 },
+            ],
+          },
+        ],
+      }),
+    );
+    render(<CircuitsPanel />);
+    act(() => openCircuits());
+    const card = await screen.findByText('restaurant-partner');
+    const strip = screen.getByRole('list', { name: 'restaurant-partner: 2 transitions in the last 10 min' });
+    expect(screen.getByTestId('window-start')).toHaveTextContent('10 min ago');
+    expect(card).toBeInTheDocument();
+    const [before, outage, after] = within(strip).getAllByRole('listitem');
+    // 12 s of 10 min: 2 % of the strip (about 10 px in the panel), not 0.1 % as in 3 h.
+    expect(outage).toHaveAttribute('data-state', 'OPEN');
+    expect(parseFloat(outage!.style.width)).toBeCloseTo(2);
+    expect(parseFloat(outage!.style.left)).toBeCloseTo(90);
+    expect(parseFloat(before!.style.width)).toBeCloseTo(90);
+    // The last segment ends at now: held to the right edge, so widened to its minimum it stays inside the strip.
+    expect(after!.style.right).toMatch(/^0(px)?$/);
+    expect(after!.style.left).toBe('');
   });
 
   it('shows the replays closings started, with state and progress', async () => {

@@ -1,9 +1,11 @@
 // The circuits panel over the graph pane: each circuit's state, time in it
-// (ticking), failures and reason, a timeline strip of its last three hours,
+// (ticking), failures and reason, a timeline strip from shortly before its
+// earliest known change (10 minutes to three hours),
 // and the replays its closings started, with their state and progress.
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { CircuitHistory } from '../bindings/CircuitHistory';
 import type { CircuitReplay } from '../bindings/CircuitReplay';
+import type { CircuitsReport } from '../bindings/CircuitsReport';
 import './circuits.css';
 import { useConnectionInfo } from '../hooks/useConnectionInfo';
 import { circuitsPollMs } from './polling';
@@ -11,12 +13,14 @@ import { closeCircuits, useCircuitsUi } from './store';
 import {
   clockTime,
   formatElapsed,
+  segmentPlace,
   segmentTitle,
   sortHistories,
   stateClass,
   stateLabel,
   timelineSegments,
-  TIMELINE_WINDOW_MS,
+  timelineWindowStart,
+  windowWords,
 } from './timeline';
 import { useCircuitsPolling, useNow } from './useCircuits';
 
@@ -27,7 +31,7 @@ export function CircuitsPanel() {
 }
 
 function Panel() {
-  const { report, error } = useCircuitsUi();
+  const { report, error, firstReadMs } = useCircuitsUi();
   const { info } = useConnectionInfo();
   useCircuitsPolling(circuitsPollMs(true, info?.mode));
   const now = useNow();
@@ -87,20 +91,22 @@ function Panel() {
             <code>Circuit State Changed</code> events in the bus logs.
           </p>
         )}
-        {report && report.circuits.length > 0 && (
-          <ul className="circuits-list">
-            {sortHistories(report.circuits).map((circuit) => (
-              <CircuitCard
-                key={circuit.name}
-                circuit={circuit}
-                now={Math.max(now, report.atMs)}
-                windowStartMs={Math.max(now, report.atMs) - TIMELINE_WINDOW_MS}
-              />
-            ))}
-          </ul>
-        )}
+        {report && report.circuits.length > 0 && <CircuitList report={report} now={now} firstReadMs={firstReadMs} />}
       </div>
     </aside>
+  );
+}
+
+function CircuitList({ report, now, firstReadMs }: { report: CircuitsReport; now: number; firstReadMs: number | null }) {
+  const at = Math.max(now, report.atMs);
+  // One window for every circuit: their strips line up and compare.
+  const windowStartMs = timelineWindowStart(report.circuits, firstReadMs, at);
+  return (
+    <ul className="circuits-list">
+      {sortHistories(report.circuits).map((circuit) => (
+        <CircuitCard key={circuit.name} circuit={circuit} now={at} windowStartMs={windowStartMs} />
+      ))}
+    </ul>
   );
 }
 
@@ -131,19 +137,21 @@ function CircuitCard({ circuit, now, windowStartMs }: { circuit: CircuitHistory;
 
 function Timeline({ circuit, now, windowStartMs }: { circuit: CircuitHistory; now: number; windowStartMs: number }) {
   const segments = timelineSegments(circuit, windowStartMs, now);
+  const span = windowWords(now - windowStartMs);
+  const inWindow = circuit.transitions.filter((t) => t.atMs >= windowStartMs && t.atMs <= now).length;
   return (
     <figure className="circuit-timeline">
       <div
         className="circuit-timeline__strip"
         role="list"
-        aria-label={`${circuit.name}: ${circuit.transitions.length} transition${circuit.transitions.length === 1 ? '' : 's'} in the last 3 hours`}
+        aria-label={`${circuit.name}: ${inWindow} transition${inWindow === 1 ? '' : 's'} in the last ${span}`}
       >
-        {segments.map((segment) => (
+        {segments.map((segment, i) => (
           <span
             key={segment.startMs}
             role="listitem"
             className={`circuit-timeline__segment circuit-timeline__segment--${stateClass(segment.state)}`}
-            style={{ left: `${segment.leftPct}%`, width: `${segment.widthPct}%` }}
+            style={segmentPlace(segment, i === segments.length - 1)}
             title={segmentTitle(segment)}
             aria-label={segmentTitle(segment)}
             data-state={segment.state}
@@ -151,7 +159,7 @@ function Timeline({ circuit, now, windowStartMs }: { circuit: CircuitHistory; no
         ))}
       </div>
       <figcaption className="circuit-timeline__axis">
-        <span>3 h ago</span>
+        <span data-testid="window-start">{span} ago</span>
         <span>now</span>
       </figcaption>
     </figure>

@@ -10,9 +10,12 @@ interface CircuitsUi {
   report: CircuitsReport | null;
   /** Why the last read failed (the report, if any, is then stale). */
   error: AppError | null;
+  /** When the app first read the circuits (epoch ms): how far back what it saw itself goes. */
+  firstReadMs: number | null;
 }
 
-let state: CircuitsUi = { open: false, report: null, error: null };
+const initial: CircuitsUi = { open: false, report: null, error: null, firstReadMs: null };
+let state: CircuitsUi = initial;
 const listeners = new Set<() => void>();
 
 function set(next: Partial<CircuitsUi>) {
@@ -33,7 +36,7 @@ export function toggleCircuits() {
 }
 
 export function reportCircuits(report: CircuitsReport) {
-  set({ report, error: null });
+  set({ report, error: null, firstReadMs: state.firstReadMs ?? report.atMs });
 }
 
 export function reportCircuitsError(error: AppError) {
@@ -42,7 +45,7 @@ export function reportCircuitsError(error: AppError) {
 
 /** For tests: back to closed and unknown. */
 export function resetCircuits() {
-  state = { open: false, report: null, error: null };
+  state = initial;
 }
 
 function subscribe(listener: () => void) {

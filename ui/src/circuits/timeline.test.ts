@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { CircuitHistory } from '../bindings/CircuitHistory';
-import { formatElapsed, openCount, segmentTitle, sortHistories, timelineSegments } from './timeline';
+import {
+  formatElapsed,
+  MIN_WINDOW_MS,
+  openCount,
+  segmentPlace,
+  segmentTitle,
+  sortHistories,
+  TIMELINE_WINDOW_MS,
+  timelineSegments,
+  timelineWindowStart,
+  windowWords,
+} from './timeline';
 
 const H = 60 * 60 * 1000;
 
@@ -60,6 +71,41 @@ describe('timelineSegments', () => {
     expect(title).toContain('CLOSED → OPEN at');
     expect(title).toContain('3 failures within 30 s (3 failures)');
     expect(title).toContain('OPEN for 30 min 00 s');
+  });
+});
+
+describe('the strip\'s window', () => {
+  const NOW = 10 * H;
+  const MIN = 60_000;
+
+  it('begins shortly before the earliest transition of any circuit, in whole minutes', () => {
+    const recent = circuit({ transitions: [{ from: 'CLOSED', to: 'OPEN', reason: null, failures: 3, atMs: NOW - 20 * MIN }] });
+    const older = circuit({ name: 'payments', transitions: [{ from: 'CLOSED', to: 'OPEN', reason: null, failures: 3, atMs: NOW - 40 * MIN }] });
+    // 40 min + a tenth: 44 min.
+    expect(NOW - timelineWindowStart([recent, older], null, NOW)).toBe(44 * MIN);
+    expect(windowWords(44 * MIN)).toBe('44 min');
+  });
+
+  it('spans at least 10 minutes and at most 3 hours', () => {
+    const fresh = circuit({ transitions: [{ from: 'CLOSED', to: 'OPEN', reason: null, failures: 3, atMs: NOW - 5_000 }] });
+    expect(NOW - timelineWindowStart([fresh], null, NOW)).toBe(MIN_WINDOW_MS);
+    const old = circuit({ transitions: [{ from: 'CLOSED', to: 'OPEN', reason: null, failures: 3, atMs: NOW - 2.9 * H }] });
+    expect(NOW - timelineWindowStart([old], null, NOW)).toBe(TIMELINE_WINDOW_MS);
+    expect(windowWords(TIMELINE_WINDOW_MS)).toBe('3 h');
+  });
+
+  it('begins at the app\'s first reading when no circuit changed', () => {
+    const quiet = circuit({ transitions: [] });
+    expect(NOW - timelineWindowStart([quiet], NOW - 30 * MIN, NOW)).toBe(33 * MIN);
+    expect(NOW - timelineWindowStart([quiet], NOW - 2 * MIN, NOW)).toBe(MIN_WINDOW_MS);
+    expect(NOW - timelineWindowStart([quiet], null, NOW)).toBe(TIMELINE_WINDOW_MS);
+    expect(windowWords(135 * MIN)).toBe('2 h 15 min');
+  });
+
+  it('holds the last segment, which ends now, to the right edge', () => {
+    const segments = timelineSegments(circuit(), 0, 3 * H);
+    expect(segmentPlace(segments[0]!, false)).toEqual({ left: '0%', width: `${segments[0]!.widthPct}%` });
+    expect(segmentPlace(segments[3]!, true)).toEqual({ right: '0', width: `${segments[3]!.widthPct}%` });
   });
 });
 

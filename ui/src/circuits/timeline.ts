@@ -3,8 +3,40 @@
 import type { CircuitHistory } from '../bindings/CircuitHistory';
 import type { CircuitTransition } from '../bindings/CircuitTransition';
 
-/** The panel's window: the last three hours. */
+/** The longest the strip spans, and what is read: the last three hours. */
 export const TIMELINE_WINDOW_MS = 3 * 60 * 60 * 1000;
+/** The shortest the strip spans: a minute-long story still reads as one. */
+export const MIN_WINDOW_MS = 10 * 60 * 1000;
+/** The narrowest a segment is drawn, in pixels (CSS `min-width`): a 12 s outage stays visible in 3 h. */
+export const MIN_SEGMENT_PX = 3;
+
+const MINUTE = 60_000;
+
+/**
+ * Where the strip begins: shortly before the earliest transition known of
+ * any circuit (or, with none, the app's first reading of the circuits), so a
+ * short history fills the strip instead of its last pixel; at least
+ * `MIN_WINDOW_MS` and at most `TIMELINE_WINDOW_MS` before now, in whole
+ * minutes (5-minute steps past an hour), so its label stays short and steady.
+ */
+export function timelineWindowStart(circuits: readonly CircuitHistory[], firstReadMs: number | null, nowMs: number): number {
+  const earliest = Math.min(...circuits.flatMap((c) => c.transitions.map((t) => t.atMs)));
+  const anchor = Number.isFinite(earliest) ? earliest : (firstReadMs ?? nowMs - TIMELINE_WINDOW_MS);
+  const age = Math.max(0, nowMs - anchor);
+  // "Shortly before": room for the state it was in before, a tenth of the age.
+  const wanted = age + Math.max(30_000, age / 10);
+  const step = wanted > 60 * MINUTE ? 5 * MINUTE : MINUTE;
+  const span = Math.min(TIMELINE_WINDOW_MS, Math.max(MIN_WINDOW_MS, Math.ceil(wanted / step) * step));
+  return nowMs - span;
+}
+
+/** A window's length in words: `12 min`, `2 h 15 min`, `3 h`. */
+export function windowWords(spanMs: number): string {
+  const minutes = Math.round(spanMs / MINUTE);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+}
 
 /** A stretch of the strip in one state. */
 export interface Segment {
@@ -47,6 +79,17 @@ export function timelineSegments(circuit: CircuitHistory, windowStartMs: number,
       };
     })
     .filter((segment, i, all) => segment.endMs > segment.startMs || i === all.length - 1);
+}
+
+/**
+ * Where a segment sits on the strip. The last one ends at now, so it is held
+ * to the right edge: widened to `MIN_SEGMENT_PX` by CSS, it grows leftwards
+ * into view instead of past the strip's end (a circuit that opened a second
+ * ago is a red mark at the end, not nothing).
+ */
+export function segmentPlace(segment: Segment, last: boolean): { left?: string; right?: string; width: string } {
+  const width = `${segment.widthPct}%`;
+  return last ? { right: '0', width } : { left: `${segment.leftPct}%`, width };
 }
 
 /** `CLOSED` → `closed`, for class names. */

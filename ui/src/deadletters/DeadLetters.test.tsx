@@ -192,6 +192,9 @@ describe('Dead letters', () => {
     fireEvent.click(within(permError).getByRole('button', { name: /^m-2/ }));
     const tree = within(drawer).getByRole('tree', { name: 'Event of message m-2' });
     expect(tree).toHaveTextContent('"OrderPlaced"');
+    // The title is in capitals; the id in it is not (ids are case-sensitive).
+    const title = within(drawer).getByRole('heading', { name: 'Event of m-2' });
+    expect(within(title).getByText('m-2')).toHaveClass('dlq-id');
   });
 
   it('redrives a selection after a preview and shows each outcome', async () => {

@@ -279,7 +279,7 @@ function QueueMessages({
   return (
     <section className="dlq-messages" aria-labelledby="dlq-messages-title">
       <h3 id="dlq-messages-title" className="dlq-section-title">
-        {queue.name}
+        <span className="dlq-id">{queue.name}</span>
       </h3>
       <p className="dlq-explain" id="dlq-peek-explain">
         Peeking receives up to {PEEK_MAX} messages for a moment: each counts a receive, and other consumers cannot see
@@ -381,7 +381,9 @@ function QueueMessages({
           })}
           {inspectedLetter && (
             <section className="dlq-inspect" aria-label={`Event of message ${inspectedLetter.messageId}`}>
-              <h4 className="dlq-section-title">Event of {inspectedLetter.messageId}</h4>
+              <h4 className="dlq-section-title">
+                Event of <span className="dlq-id">{inspectedLetter.messageId}</span>
+              </h4>
               {inspectedLetter.event !== null ? (
                 <JsonTree value={inspectedLetter.event} label={`Event of message ${inspectedLetter.messageId}`} />
               ) : (

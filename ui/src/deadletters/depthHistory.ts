@@ -56,3 +56,13 @@ export function sparklinePoints(samples: readonly DepthSample[], width: number, 
   if (samples.length === 1) points.push(`${width},${y(samples[0]!.depth).toFixed(1)}`);
   return points.join(' ');
 }
+
+/** What a queue's line says: `empty` all along, holding `some` now, or `drained` of what it held. */
+export type DepthTrend = 'empty' | 'some' | 'drained';
+
+/** The trend of a queue's readings, for its sparkline's colour. */
+export function depthTrend(samples: readonly DepthSample[]): DepthTrend {
+  const now = samples[samples.length - 1]?.depth ?? 0;
+  if (now > 0) return 'some';
+  return samples.some((s) => s.depth > 0) ? 'drained' : 'empty';
+}

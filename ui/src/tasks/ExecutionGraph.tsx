@@ -66,7 +66,7 @@ function Execution({ view }: { view: ExecutionView }) {
   return (
     <section className="tasks-execution" aria-label={`Execution ${view.name}`}>
       <h3 className="tasks-section-title">
-        Execution {view.name} <span className="tasks-status">{view.status}</span>
+        Execution <span className="tasks-id">{view.name}</span> <span className="tasks-status">{view.status}</span>
       </h3>
       <p className="tasks-muted">
         {arnName(view.stateMachineArn)} · {where}{' '}
@@ -75,6 +75,7 @@ function Execution({ view }: { view: ExecutionView }) {
       <div className="tasks-execution__body">
         <div className="tasks-graph-wrap">
           <div className="tasks-graph" ref={host} data-testid="execution-graph" />
+          <p className="tasks-muted tasks-graph__hint">Drag to move the graph, scroll over it to zoom.</p>
           <ul className="sr-only" aria-label="States">
             {graph.nodes.map((node) => (
               <li key={node.id} data-state={node.id} data-current={current.has(node.id) || undefined}>

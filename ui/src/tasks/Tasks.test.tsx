@@ -213,6 +213,53 @@ describe('Waiting tasks', () => {
     ]);
   });
 
+  it('keeps the outcome of answering the last task in words until dismissed', async () => {
+    answer('list_waiting_tasks', [task('run-1')]);
+    render(
+      <>
+        <TasksButton />
+        <TasksDrawer />
+      </>,
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Waiting tasks 1' }));
+    const drawer = screen.getByRole('dialog', { name: 'Waiting tasks' });
+    fireEvent.click(await within(drawer).findByRole('checkbox', { name: 'Select AskRestaurant of run-1' }));
+    fireEvent.click(within(drawer).getByRole('button', { name: 'Send success' }));
+    answer('answer_tasks', [
+      { taskToken: 'token-run-1', sent: true, code: null, detail: 'Sent: the task succeeded.', sentMs: NOW },
+    ] satisfies TaskAnswerOutcome[]);
+    // Once answered, the task no longer waits: the list the drawer reads again is empty.
+    answer('list_waiting_tasks', []);
+    fireEvent.click(within(drawer).getByRole('button', { name: 'Send success to 1 task' }));
+    expect(await within(drawer).findByText('No task is waiting for a task token.')).toBeInTheDocument();
+    expect(within(drawer).queryByRole('heading', { name: /^Answer/ })).not.toBeInTheDocument();
+    const outcomes = within(drawer).getByRole('list', { name: 'Answer outcomes' });
+    expect(within(drawer).getByText('1 sent.')).toBeInTheDocument();
+    expect(within(outcomes).getByRole('listitem')).toHaveTextContent('run-1 · AskRestaurant: Sent: the task succeeded.');
+
+    // Still there after the next reads.
+    await act(() => vi.advanceTimersByTimeAsync(3_100));
+    expect(within(drawer).getByRole('list', { name: 'Answer outcomes' })).toBeInTheDocument();
+
+    fireEvent.click(within(drawer).getByRole('button', { name: 'Dismiss' }));
+    expect(within(drawer).queryByRole('list', { name: 'Answer outcomes' })).not.toBeInTheDocument();
+    expect(within(drawer).queryByText('1 sent.')).not.toBeInTheDocument();
+  });
+
+  it('clears the last outcome when answering again', async () => {
+    const drawer = await openDrawer();
+    fireEvent.click(within(drawer).getByRole('checkbox', { name: 'Select AskRestaurant of run-1' }));
+    answer('answer_tasks', [
+      { taskToken: 'token-run-1', sent: true, code: null, detail: 'Heartbeat sent.', sentMs: NOW },
+    ] satisfies TaskAnswerOutcome[]);
+    fireEvent.click(within(drawer).getByRole('button', { name: 'Send heartbeat' }));
+    await within(drawer).findByText('1 sent.');
+    tauri.commands.set('answer_tasks', () => rejectWith({ message: 'The connection was lost.', code: null }));
+    fireEvent.click(within(drawer).getByRole('button', { name: 'Send heartbeat' }));
+    expect(await within(drawer).findByRole('alert')).toHaveTextContent('Nothing was sent. The connection was lost.');
+    expect(within(drawer).queryByText('1 sent.')).not.toBeInTheDocument();
+  });
+
   it('moves the heartbeat deadline on from an accepted heartbeat', async () => {
     const drawer = await openDrawer();
     fireEvent.click(within(drawer).getByRole('checkbox', { name: 'Select AskRestaurant of run-1' }));
@@ -241,6 +288,8 @@ describe('Waiting tasks', () => {
     const execution = await within(drawer).findByRole('region', { name: 'Execution run-1' });
     expect(tauri.invoke).toHaveBeenCalledWith('get_execution_view', { executionArn: view.executionArn });
     expect(execution).toHaveTextContent('Now in AskRestaurant');
+    // The title is in capitals; the execution's name in it is not.
+    expect(within(execution).getByText('run-1', { selector: '.tasks-id' }).closest('h3')).toHaveClass('tasks-section-title');
     const states = within(execution).getByRole('list', { name: 'States' });
     expect(within(states).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
       'Start',

@@ -27,11 +27,14 @@ type ListState =
 
 type Form = 'success' | 'failure' | null;
 
-type SendState =
-  | { status: 'idle' }
-  | { status: 'sending' }
-  | { status: 'done'; outcomes: TaskAnswerOutcome[] }
-  | { status: 'error'; error: AppError };
+type SendState = { status: 'idle' } | { status: 'sending' } | { status: 'error'; error: AppError };
+
+/** What the last answer did to each task, kept after the tasks leave the list. */
+interface LastAnswer {
+  outcomes: TaskAnswerOutcome[];
+  /** Task token → `execution · state`, as they were when answered. */
+  names: ReadonlyMap<string | null, string>;
+}
 
 export function TasksDrawer() {
   const { open } = useTasksUi();
@@ -54,6 +57,9 @@ function Drawer() {
   const [reads, setReads] = useState(0);
   const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
   const [inspected, setInspected] = useState<string | null>(null);
+  // Lives here, not in Answers: answering the last task empties the list,
+  // and its outcome must still be read.
+  const [lastAnswer, setLastAnswer] = useState<LastAnswer | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const now = useNow();
   const { heartbeats } = useTasksUi();
@@ -137,7 +143,17 @@ function Drawer() {
           onCheckAll={(on) => setChecked(on ? new Set(tasks.filter((t) => t.taskToken).map(taskKey)) : new Set())}
           onInspect={setInspected}
         />
-        {tasks.length > 0 && <Answers tasks={chosen} onSent={refresh} />}
+        {tasks.length > 0 && (
+          <Answers
+            tasks={chosen}
+            onSending={() => setLastAnswer(null)}
+            onAnswered={(answer) => {
+              setLastAnswer(answer);
+              refresh();
+            }}
+          />
+        )}
+        {lastAnswer && <Outcomes answer={lastAnswer} onDismiss={() => setLastAnswer(null)} />}
         {inspectedTask && (
           <section className="tasks-inspect" aria-label={`Task ${inspectedTask.stateName} of ${inspectedTask.executionName}`}>
             <h3 className="tasks-section-title">The payload that carried the token</h3>
@@ -268,7 +284,16 @@ function Deadline({ label, deadline, now }: { label: string; deadline: number | 
   );
 }
 
-function Answers({ tasks, onSent }: { tasks: WaitingTask[]; onSent: () => void }) {
+function Answers({
+  tasks,
+  onSending,
+  onAnswered,
+}: {
+  tasks: WaitingTask[];
+  /** A new answer is on its way: the last one's outcomes no longer apply. */
+  onSending: () => void;
+  onAnswered: (answer: LastAnswer) => void;
+}) {
   const [form, setForm] = useState<Form>(null);
   const [output, setOutput] = useState('{}');
   const [error, setError] = useState('');
@@ -276,23 +301,22 @@ function Answers({ tasks, onSent }: { tasks: WaitingTask[]; onSent: () => void }
   const [send, setSend] = useState<SendState>({ status: 'idle' });
   const tokens = tasks.flatMap((t) => (t.taskToken ? [t.taskToken] : []));
   const names = new Map(tasks.map((t) => [t.taskToken, `${t.executionName} · ${t.stateName}`]));
-  const [named, setNamed] = useState<ReadonlyMap<string | null, string>>(new Map());
   const check = checkOutput(output);
   const n = tokens.length;
 
   const doSend = (answer: TaskAnswer) => {
     if (n === 0) return;
     setSend({ status: 'sending' });
-    setNamed(names);
+    onSending();
     answerTasks(tokens, answer).then(
       (outcomes) => {
-        setSend({ status: 'done', outcomes });
+        setSend({ status: 'idle' });
         if (answer.kind === 'heartbeat') {
           recordHeartbeats(outcomes.flatMap((o) => (o.sent && o.sentMs !== null ? [{ taskToken: o.taskToken, sentMs: o.sentMs }] : [])));
         } else if (outcomes.some((o) => o.sent)) {
           setForm(null);
         }
-        onSent();
+        onAnswered({ outcomes, names });
       },
       (reason: unknown) => setSend({ status: 'error', error: toAppError(reason) }),
     );
@@ -371,18 +395,27 @@ function Answers({ tasks, onSent }: { tasks: WaitingTask[]; onSent: () => void }
           <strong>Nothing was sent.</strong> {send.error.message}
         </div>
       )}
-      {send.status === 'done' && (
-        <div role="status">
-          <p>{outcomeSummary(send.outcomes)}</p>
-          <ul className="tasks-outcomes" aria-label="Answer outcomes">
-            {send.outcomes.map((o) => (
-              <li key={o.taskToken} className={o.sent ? 'tasks-outcome--sent' : 'tasks-outcome--refused'}>
-                <strong>{named.get(o.taskToken) ?? `${o.taskToken.slice(0, 12)}…`}</strong>: {o.detail}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
     </section>
+  );
+}
+
+/** The last answer's outcome for each task, until dismissed or answered again. */
+function Outcomes({ answer, onDismiss }: { answer: LastAnswer; onDismiss: () => void }) {
+  return (
+    <div className="tasks-last-answer" role="status">
+      <div className="tasks-last-answer__head">
+        <p>{outcomeSummary(answer.outcomes)}</p>
+        <button type="button" className="button button--ghost" onClick={onDismiss}>
+          Dismiss
+        </button>
+      </div>
+      <ul className="tasks-outcomes" aria-label="Answer outcomes">
+        {answer.outcomes.map((o) => (
+          <li key={o.taskToken} className={o.sent ? 'tasks-outcome--sent' : 'tasks-outcome--refused'}>
+            <strong>{answer.names.get(o.taskToken) ?? `${o.taskToken.slice(0, 12)}…`}</strong>: {o.detail}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
