@@ -1,7 +1,7 @@
 //! How long the app takes from its start to an interactive graph: the UI
 //! reports when the first layout of a non-empty graph has finished.
 //! `CHOREOSCOPE_EXIT_WHEN_READY=1` prints the figure and quits, for the
-//! startup benchmark (`scripts/bench-startup.sh`).
+//! startup benchmark (`scripts/bench-startup.sh`); `=3000` quits 3 s later.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -22,10 +22,20 @@ pub fn graph_ready(app: tauri::AppHandle, marks: Option<BTreeMap<String, f64>>) 
     let marks = marks.unwrap_or_default();
     let breakdown = breakdown(elapsed.as_millis() as f64, &marks);
     tracing::info!(ms = elapsed.as_millis() as u64, %breakdown, "interactive graph");
-    if std::env::var_os("CHOREOSCOPE_EXIT_WHEN_READY").is_some() {
+    if let Some(exit) = std::env::var_os("CHOREOSCOPE_EXIT_WHEN_READY") {
         // The benchmark reads this line; stdout is its only output.
         println!("interactive graph after {} ms ({breakdown})", elapsed.as_millis());
-        app.exit(0);
+        // A number is how long to stay up first (ms): long enough for the
+        // webview to write what it keeps between starts (the graph's layout).
+        match exit.to_str().and_then(|ms| ms.parse::<u64>().ok()).filter(|ms| *ms > 1) {
+            Some(ms) => {
+                std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_millis(ms));
+                    app.exit(0);
+                });
+            }
+            None => app.exit(0),
+        }
     }
 }
 

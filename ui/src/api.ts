@@ -36,6 +36,20 @@ export function getTopology(): Promise<Topology> {
   });
 }
 
+let earlyTopology: Promise<Topology> | null = null;
+
+/** Asks for the topology at start-up, before the UI has mounted (the reply comes while it mounts). */
+export function prefetchTopology(): void {
+  earlyTopology ??= getTopology();
+}
+
+/** The start-up's prefetched topology the first time (then it is gone), else a new read. */
+export function firstTopology(): Promise<Topology> {
+  const early = earlyTopology;
+  earlyTopology = null;
+  return early ?? getTopology();
+}
+
 export function listEvents(sinceMs: number | null): Promise<EventPage> {
   return invoke<EventPage>('list_events', { sinceMs });
 }

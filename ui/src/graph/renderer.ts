@@ -158,6 +158,7 @@ export function createRenderer(
     const saved = loadLayout(key, cy.nodes().map((node) => node.id()));
     if (saved) {
       // The structure was laid out before: the same picture, at once.
+      markStartup('layoutRemembered');
       cy.layout({ name: 'preset', positions: saved, fit: true, padding: FIT_PADDING, animate: false }).run();
       capZoom();
       callbacks.onLayoutDone(key);

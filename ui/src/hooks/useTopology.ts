@@ -1,7 +1,7 @@
 // The topology: loaded once, then replaced by every `topology-changed` push;
 // loaded again from scratch when the connection changes.
 import { useEffect, useState } from 'react';
-import { getTopology, onTopologyChanged, toAppError } from '../api';
+import { firstTopology, getTopology, onTopologyChanged, toAppError } from '../api';
 import type { Topology } from '../bindings/Topology';
 import { isStopped, onConnectionChanged } from '../connection/api';
 import { subscribe } from './subscribe';
@@ -46,7 +46,7 @@ export function useTopology(): TopologyState {
         }),
       (reason) => console.error('Could not subscribe to topology changes', reason),
     );
-    getTopology().then(
+    (generation === 0 ? firstTopology() : getTopology()).then(
       (topology) => {
         if (active && !pushed) setState({ status: 'ready', topology });
       },
