@@ -2,6 +2,7 @@
 // shared store, so the button, the panel and the demo scenario agree.
 import { useEffect, useState } from 'react';
 import { toAppError } from '../api';
+import { whenStarted } from '../startupTimings';
 import { getCircuits } from './api';
 import { reportCircuits, reportCircuitsError } from './store';
 import { TIMELINE_WINDOW_MS } from './timeline';
@@ -20,7 +21,10 @@ export function useCircuitsPolling(everyMs: number, enabled = true): void {
         },
       );
     };
-    read();
+    // The first read waits for the first graph (see `whenStarted`).
+    void whenStarted().then(() => {
+      if (!cancelled) read();
+    });
     const timer = setInterval(read, everyMs);
     return () => {
       cancelled = true;

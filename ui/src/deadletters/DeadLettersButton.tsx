@@ -6,6 +6,7 @@ import { listDeadLetterQueues } from '../api';
 import { recordDepths } from './depthHistory';
 import { totalDepth } from './format';
 import { reportTotalDepth, toggleDeadLetters, useDeadLetterUi } from './store';
+import { whenStarted } from '../startupTimings';
 
 /** How often the closed drawer's button reads the depths. */
 export const CLOSED_POLL_MS = 10_000;
@@ -28,7 +29,10 @@ export function DeadLettersButton() {
         },
       );
     };
-    read();
+    // The first read waits for the first graph (see `whenStarted`).
+    void whenStarted().then(() => {
+      if (!cancelled) read();
+    });
     const timer = setInterval(read, CLOSED_POLL_MS);
     return () => {
       cancelled = true;

@@ -1,6 +1,7 @@
 // The event list: the initial page merged with every `events-received` push.
 import { useEffect, useState } from 'react';
 import { listEvents, onEventsReceived, toAppError } from '../api';
+import { whenStarted } from '../startupTimings';
 import type { BusEvent } from '../bindings/BusEvent';
 import { isStopped, onConnectionChanged } from '../connection/api';
 import { mergeEvents } from '../events/merge';
@@ -48,7 +49,10 @@ export function useEvents(): EventsState {
         if (active) setError(toAppError(reason).message);
       },
     );
-    listEvents(null)
+    // The first page waits for the first graph (see `whenStarted`); pushes
+    // that come meanwhile are merged as usual.
+    whenStarted()
+      .then(() => listEvents(null))
       .then(
         (page) => {
           if (active) setEvents((prev) => mergeEvents(prev, page.events));

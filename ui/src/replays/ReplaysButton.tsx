@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { listReplays } from './api';
 import { runningCount } from './format';
 import { reportRunning, toggleReplays, useReplayUi } from './store';
+import { whenStarted } from '../startupTimings';
 
 /** How often the closed drawer's button reads the replays. */
 export const CLOSED_POLL_MS = 10_000;
@@ -25,7 +26,10 @@ export function ReplaysButton() {
         },
       );
     };
-    read();
+    // The first read waits for the first graph (see `whenStarted`).
+    void whenStarted().then(() => {
+      if (!cancelled) read();
+    });
     const timer = setInterval(read, CLOSED_POLL_MS);
     return () => {
       cancelled = true;

@@ -4,6 +4,7 @@
 import { useEffect } from 'react';
 import { listWaitingTasks } from './api';
 import { reportTaskCount, toggleTasks, useTasksUi } from './store';
+import { whenStarted } from '../startupTimings';
 
 /** How often the closed drawer's button reads the waiting tasks. */
 export const CLOSED_POLL_MS = 10_000;
@@ -25,7 +26,10 @@ export function TasksButton() {
         },
       );
     };
-    read();
+    // The first read waits for the first graph (see `whenStarted`).
+    void whenStarted().then(() => {
+      if (!cancelled) read();
+    });
     const timer = setInterval(read, CLOSED_POLL_MS);
     return () => {
       cancelled = true;
