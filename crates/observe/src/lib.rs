@@ -25,6 +25,7 @@ pub mod dead_letters;
 mod error;
 mod events;
 mod graph;
+mod history;
 mod inventory;
 pub mod provision;
 pub mod replays;

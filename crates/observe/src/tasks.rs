@@ -403,23 +403,7 @@ async fn running_executions(client: &Client, machine_arn: &str) -> Result<Vec<Ex
 
 /// Every event of an execution's history.
 async fn history(client: &Client, execution_arn: &str) -> Result<Vec<HistoryEntry>> {
-    let mut events = Vec::new();
-    let mut token = None;
-    loop {
-        let page = client
-            .get_execution_history()
-            .execution_arn(execution_arn)
-            .max_results(1000)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| ObserveError::from_sdk("GetExecutionHistory", e))?;
-        events.extend(page.events().iter().map(HistoryEntry::from_sdk));
-        token = page.next_token().map(str::to_owned);
-        if token.is_none() {
-            return Ok(events);
-        }
-    }
+    crate::history::execution_history(client, execution_arn, HistoryEntry::from_sdk).await
 }
 
 /// A state machine's current definition, parsed; `None` if it is not JSON.

@@ -13,7 +13,7 @@ use aws_sdk_sfn::Client;
 use aws_sdk_sfn::types::HistoryEvent;
 use choreoscope_model::{ResumedBy, Resumption, StoryEvent};
 
-use crate::error::{ObserveError, Result};
+use crate::error::Result;
 
 /// The resource suffix of callback tasks.
 const WAIT_FOR_TOKEN: &str = ".waitForTaskToken";
@@ -149,23 +149,7 @@ fn answering_event(closing: &Entry, scheduled_ms: i64, events: &[StoryEvent]) ->
 
 /// Every event of an execution's history.
 pub async fn history(client: &Client, execution_arn: &str) -> Result<Vec<Entry>> {
-    let mut events = Vec::new();
-    let mut token = None;
-    loop {
-        let page = client
-            .get_execution_history()
-            .execution_arn(execution_arn)
-            .max_results(1000)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| ObserveError::from_sdk("GetExecutionHistory", e))?;
-        events.extend(page.events().iter().map(Entry::from_sdk));
-        token = page.next_token().map(str::to_owned);
-        if token.is_none() {
-            return Ok(events);
-        }
-    }
+    crate::history::execution_history(client, execution_arn, Entry::from_sdk).await
 }
 
 #[cfg(test)]

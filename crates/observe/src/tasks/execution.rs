@@ -70,24 +70,9 @@ async fn definition_for(client: &Client, execution_arn: &str, machine_arn: &str)
 
 /// Every event of an execution's history, oldest first.
 async fn history(client: &Client, execution_arn: &str) -> Result<Vec<ExecutionStep>> {
-    let mut steps = Vec::new();
-    let mut token = None;
-    loop {
-        let page = client
-            .get_execution_history()
-            .execution_arn(execution_arn)
-            .max_results(1000)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| ObserveError::from_sdk("GetExecutionHistory", e))?;
-        steps.extend(page.events().iter().map(step));
-        token = page.next_token().map(str::to_owned);
-        if token.is_none() {
-            steps.sort_by_key(|step| step.id);
-            return Ok(steps);
-        }
-    }
+    let mut steps = crate::history::execution_history(client, execution_arn, step).await?;
+    steps.sort_by_key(|step| step.id);
+    Ok(steps)
 }
 
 /// One SDK history event, reduced.
