@@ -1,12 +1,11 @@
 // The header's "Dead letters N" button: opens the drawer, and reads the total
 // depth now and then while the drawer is closed (the drawer reads it itself
 // while open).
-import { useEffect } from 'react';
 import { listDeadLetterQueues } from '../api';
 import { recordDepths } from './depthHistory';
 import { totalDepth } from './format';
 import { reportTotalDepth, toggleDeadLetters, useDeadLetterUi } from './store';
-import { whenStarted } from '../startupTimings';
+import { usePolling } from '../hooks/usePolling';
 
 /** How often the closed drawer's button reads the depths. */
 export const CLOSED_POLL_MS = 10_000;
@@ -14,31 +13,17 @@ export const CLOSED_POLL_MS = 10_000;
 export function DeadLettersButton() {
   const { open, totalDepth: depth } = useDeadLetterUi();
 
-  useEffect(() => {
-    if (open) return undefined;
-    let cancelled = false;
-    const read = () => {
-      listDeadLetterQueues().then(
-        (queues) => {
-          recordDepths(queues, Date.now());
-          if (!cancelled) reportTotalDepth(totalDepth(queues));
-        },
-        () => {
-          // The count is a hint: the drawer says what went wrong when opened.
-          if (!cancelled) reportTotalDepth(null);
-        },
-      );
-    };
-    // The first read waits for the first graph (see `whenStarted`).
-    void whenStarted().then(() => {
-      if (!cancelled) read();
-    });
-    const timer = setInterval(read, CLOSED_POLL_MS);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-    };
-  }, [open]);
+  usePolling(
+    !open,
+    CLOSED_POLL_MS,
+    listDeadLetterQueues,
+    (queues) => {
+      recordDepths(queues, Date.now());
+      reportTotalDepth(totalDepth(queues));
+    },
+    // The count is a hint: the drawer says what went wrong when opened.
+    () => reportTotalDepth(null),
+  );
 
   return (
     <button

@@ -1,10 +1,9 @@
 // The header's "Replays" button: opens the drawer, and while it is closed
 // reads now and then how many replays run (the drawer reads it while open).
-import { useEffect } from 'react';
 import { listReplays } from './api';
 import { runningCount } from './format';
 import { reportRunning, toggleReplays, useReplayUi } from './store';
-import { whenStarted } from '../startupTimings';
+import { usePolling } from '../hooks/usePolling';
 
 /** How often the closed drawer's button reads the replays. */
 export const CLOSED_POLL_MS = 10_000;
@@ -12,30 +11,14 @@ export const CLOSED_POLL_MS = 10_000;
 export function ReplaysButton() {
   const { open, running } = useReplayUi();
 
-  useEffect(() => {
-    if (open) return undefined;
-    let cancelled = false;
-    const read = () => {
-      listReplays().then(
-        (replays) => {
-          if (!cancelled) reportRunning(runningCount(replays));
-        },
-        () => {
-          // The count is a hint: the drawer says what went wrong when opened.
-          if (!cancelled) reportRunning(null);
-        },
-      );
-    };
-    // The first read waits for the first graph (see `whenStarted`).
-    void whenStarted().then(() => {
-      if (!cancelled) read();
-    });
-    const timer = setInterval(read, CLOSED_POLL_MS);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-    };
-  }, [open]);
+  usePolling(
+    !open,
+    CLOSED_POLL_MS,
+    listReplays,
+    (replays) => reportRunning(runningCount(replays)),
+    // The count is a hint: the drawer says what went wrong when opened.
+    () => reportRunning(null),
+  );
 
   const runs = running !== null && running > 0;
   return (

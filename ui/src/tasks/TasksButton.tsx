@@ -1,10 +1,9 @@
 // The header's "Waiting tasks N" button: opens the drawer, and counts the
 // waiting tasks now and then while the drawer is closed (the drawer reads
 // them itself while open).
-import { useEffect } from 'react';
 import { listWaitingTasks } from './api';
 import { reportTaskCount, toggleTasks, useTasksUi } from './store';
-import { whenStarted } from '../startupTimings';
+import { usePolling } from '../hooks/usePolling';
 
 /** How often the closed drawer's button reads the waiting tasks. */
 export const CLOSED_POLL_MS = 10_000;
@@ -12,30 +11,14 @@ export const CLOSED_POLL_MS = 10_000;
 export function TasksButton() {
   const { open, count } = useTasksUi();
 
-  useEffect(() => {
-    if (open) return undefined;
-    let cancelled = false;
-    const read = () => {
-      listWaitingTasks().then(
-        (tasks) => {
-          if (!cancelled) reportTaskCount(tasks.length);
-        },
-        () => {
-          // The count is a hint: the drawer says what went wrong when opened.
-          if (!cancelled) reportTaskCount(null);
-        },
-      );
-    };
-    // The first read waits for the first graph (see `whenStarted`).
-    void whenStarted().then(() => {
-      if (!cancelled) read();
-    });
-    const timer = setInterval(read, CLOSED_POLL_MS);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-    };
-  }, [open]);
+  usePolling(
+    !open,
+    CLOSED_POLL_MS,
+    listWaitingTasks,
+    (tasks) => reportTaskCount(tasks.length),
+    // The count is a hint: the drawer says what went wrong when opened.
+    () => reportTaskCount(null),
+  );
 
   return (
     <button
