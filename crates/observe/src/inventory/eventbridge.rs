@@ -33,7 +33,7 @@ pub async fn list_buses(client: &Client) -> Result<Vec<BusInfo>> {
     }
 }
 
-pub(super) async fn list_rules(client: &Client, bus: &str) -> Result<Vec<RuleInfo>> {
+pub(crate) async fn list_rules(client: &Client, bus: &str) -> Result<Vec<RuleInfo>> {
     let mut rules = Vec::new();
     let mut token = None;
     loop {
@@ -64,7 +64,7 @@ pub(super) async fn list_rules(client: &Client, bus: &str) -> Result<Vec<RuleInf
     }
 }
 
-pub(super) async fn list_targets(client: &Client, bus: &str, rule: &str) -> Result<Vec<TargetInfo>> {
+pub(crate) async fn list_targets(client: &Client, bus: &str, rule: &str) -> Result<Vec<TargetInfo>> {
     let mut targets = Vec::new();
     let mut token = None;
     loop {

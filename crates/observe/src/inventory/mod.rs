@@ -7,6 +7,7 @@ mod resources;
 pub(crate) use resources::state_machine_items;
 
 pub use eventbridge::list_buses;
+pub(crate) use eventbridge::{list_rules, list_targets};
 
 use crate::error::{ObserveError, Result};
 

@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use crate::bus_log::{INGEST_STEP, log_group_name};
 use crate::error::{ObserveError, Result};
+use crate::inventory;
 
 /// The most events a preview reads from a bus's log: enough for any outage
 /// of the demo, and a bound on FilterLogEvents calls for a wide window on AWS.
@@ -371,50 +372,18 @@ async fn log_group_facts(logs: &LogsClient, bus: &str) -> Result<(Option<i64>, O
     }
 }
 
-/// Every rule of a bus with its targets' ARNs.
+/// Every rule of a bus with its targets' ARNs (the inventory's reads).
 async fn bus_rules(client: &EventsClient, bus: &str) -> Result<Vec<BusRule>> {
     let mut rules = Vec::new();
-    let mut token = None;
-    loop {
-        let page = client
-            .list_rules()
-            .event_bus_name(bus)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| ObserveError::from_sdk("ListRules", e))?;
-        for rule in page.rules() {
-            let (Some(name), Some(arn)) = (rule.name(), rule.arn()) else { continue };
-            rules.push(BusRule {
-                arn: arn.to_owned(),
-                name: name.to_owned(),
-                enabled: rule.state().is_none_or(|s| s.as_str() == "ENABLED"),
-                event_pattern: rule.event_pattern().map(Into::into),
-                target_arns: Vec::new(),
-            });
-        }
-        token = page.next_token().map(ToOwned::to_owned);
-        if token.is_none() {
-            break;
-        }
-    }
-    for rule in &mut rules {
-        let mut token = None;
-        loop {
-            let page = client
-                .list_targets_by_rule()
-                .event_bus_name(bus)
-                .rule(&rule.name)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| ObserveError::from_sdk("ListTargetsByRule", e))?;
-            rule.target_arns.extend(page.targets().iter().map(|t| t.arn().to_owned()));
-            token = page.next_token().map(ToOwned::to_owned);
-            if token.is_none() {
-                break;
-            }
-        }
+    for rule in inventory::list_rules(client, bus).await? {
+        let targets = inventory::list_targets(client, bus, &rule.name).await?;
+        rules.push(BusRule {
+            arn: rule.arn,
+            name: rule.name,
+            enabled: rule.state.as_deref().is_none_or(|state| state == "ENABLED"),
+            event_pattern: rule.event_pattern,
+            target_arns: targets.into_iter().map(|target| target.arn).collect(),
+        });
     }
     rules.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(rules)
