@@ -10,6 +10,7 @@ mod sample_event;
 mod saved_connections;
 mod startup;
 mod state;
+mod webkit;
 
 use anyhow::Context;
 use clap::Parser;
@@ -21,6 +22,7 @@ use state::AppState;
 /// Starts the app and runs until its window closes.
 pub fn run() -> anyhow::Result<()> {
     startup::mark();
+    webkit::choose_renderer();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
