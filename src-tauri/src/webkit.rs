@@ -41,11 +41,11 @@ mod tests {
 
     #[test]
     fn a_render_node_is_a_renderd_device_in_the_dri_folder() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("a temporary folder");
         assert!(!has_render_node(&dir.path().join("missing")));
-        std::fs::write(dir.path().join("card0"), "").unwrap();
+        std::fs::write(dir.path().join("card0"), "").expect("a file");
         assert!(!has_render_node(dir.path()));
-        std::fs::write(dir.path().join("renderD128"), "").unwrap();
+        std::fs::write(dir.path().join("renderD128"), "").expect("a file");
         assert!(has_render_node(dir.path()));
     }
 }
