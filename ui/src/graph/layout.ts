@@ -2,7 +2,7 @@
 // column, then rules, then targets, then what targets lead to (DLQs,
 // connections, the resources state machines use), and last the event types
 // traffic showed they emit.
-import type { LayoutOptions, NodeSingular } from 'cytoscape';
+import type { NodeSingular } from 'cytoscape';
 
 export const FIT_PADDING = 40;
 /** Fitting a two-node graph would otherwise blow it up to maximum zoom. */
@@ -16,7 +16,7 @@ export interface LayoutTuning {
   thoroughness: number;
   nodeSpacing: number;
   layerSpacing: number;
-  /** Never true today; kept explicit so a large graph is never animated. */
+  /** Whether nodes glide from the quick layout to ELK's; a large graph would stutter. */
   animate: boolean;
 }
 
@@ -31,54 +31,49 @@ export function layoutTuning(nodeCount: number): LayoutTuning {
   if (nodeCount >= LARGE_GRAPH_NODES) {
     return { thoroughness: 2, nodeSpacing: 14, layerSpacing: 48, animate: false };
   }
-  return { thoroughness: 7, nodeSpacing: 26, layerSpacing: 64, animate: false };
+  return { thoroughness: 7, nodeSpacing: 26, layerSpacing: 64, animate: true };
 }
 
-export function elkLayoutOptions(onStop: () => void, nodeCount = 0): LayoutOptions {
+/**
+ * Options that pin a node to a layer, or nothing. Entry buses sit in the
+ * first layer, so the column holds even when a bus has no rules. A bus that
+ * a rule routes into is not pinned: it sits after that rule, so cross-bus
+ * edges point right like every other edge. Events a state machine puts back
+ * on a bus do not unpin it: that loop is drawn as a curve going back.
+ * Everything else (targets, their DLQs and connections, archives, what state
+ * machines call) sits one layer after what leads to it.
+ */
+export function elkNodeOptions(node: NodeSingular): Record<string, string> | undefined {
+  const kind: unknown = node.data('kind');
+  const routedInto = node.incomers('edge').some((edge) => edge.data('kind') === 'ruleToTarget');
+  if (kind === 'bus' && !routedInto) {
+    return { 'elk.layered.layering.layerConstraint': 'FIRST' };
+  }
+  // Event types learned from traffic sit in the last column, right of what
+  // emits them; ELK reverses their `putOn` edges, drawn back to the bus as
+  // curves. Without the pin, a type no one is known to emit would sit left
+  // of a bus that a rule routes into.
+  if (kind === 'eventType') {
+    return { 'elk.layered.layering.layerConstraint': 'LAST' };
+  }
+  return undefined;
+}
+
+/** ELK's options for the whole graph, tuned by its size. */
+export function elkGraphOptions(nodeCount: number): Record<string, string | number | boolean> {
   const tuning = layoutTuning(nodeCount);
-  const options = {
-    name: 'elk',
-    fit: true,
-    padding: FIT_PADDING,
-    animate: tuning.animate,
-    nodeDimensionsIncludeLabels: false,
-    // Pin entry buses to the first layer, so the column holds even when a
-    // bus has no rules. A bus that a rule routes into is not pinned: it sits
-    // after that rule, so cross-bus edges point right like every other edge.
-    // Events a state machine puts back on a bus do not unpin it: that loop
-    // is drawn as a curve going back. Everything else (targets, their DLQs
-    // and connections, archives, what state machines call) sits one layer
-    // after what leads to it.
-    nodeLayoutOptions: (node: NodeSingular): Record<string, string> | undefined => {
-      const kind: unknown = node.data('kind');
-      const routedInto = node.incomers('edge').some((edge) => edge.data('kind') === 'ruleToTarget');
-      if (kind === 'bus' && !routedInto) {
-        return { 'elk.layered.layering.layerConstraint': 'FIRST' };
-      }
-      // Event types learned from traffic sit in the last column, right of
-      // what emits them; ELK reverses their `putOn` edges, drawn back to
-      // the bus as curves. Without the pin, a type no one is known to emit
-      // would sit left of a bus that a rule routes into.
-      if (kind === 'eventType') {
-        return { 'elk.layered.layering.layerConstraint': 'LAST' };
-      }
-      return undefined;
-    },
-    elk: {
-      algorithm: 'layered',
-      'elk.direction': 'RIGHT',
-      // One layered graph rather than packed components: packing would put a
-      // second bus to the right of the first bus's targets.
-      'elk.separateConnectedComponents': false,
-      'elk.spacing.nodeNode': tuning.nodeSpacing,
-      'elk.layered.spacing.nodeNodeBetweenLayers': tuning.layerSpacing,
-      'elk.layered.thoroughness': tuning.thoroughness,
-      'elk.spacing.edgeNode': 18,
-      'elk.layered.spacing.edgeNodeBetweenLayers': 30,
-      'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
-      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-    },
-    stop: onStop,
+  return {
+    'elk.algorithm': 'layered',
+    'elk.direction': 'RIGHT',
+    // One layered graph rather than packed components: packing would put a
+    // second bus to the right of the first bus's targets.
+    'elk.separateConnectedComponents': false,
+    'elk.spacing.nodeNode': tuning.nodeSpacing,
+    'elk.layered.spacing.nodeNodeBetweenLayers': tuning.layerSpacing,
+    'elk.layered.thoroughness': tuning.thoroughness,
+    'elk.spacing.edgeNode': 18,
+    'elk.layered.spacing.edgeNodeBetweenLayers': 30,
+    'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+    'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
   };
-  return options;
 }

@@ -8,19 +8,14 @@ import type { Theme } from '../theme/theme';
 import type { DotFrame, LiveView } from './activity';
 import { shapeKey, toElements } from './elements';
 import { applyLive, createDotLayer } from './liveLayer';
-import { elkLayoutOptions, FIT_PADDING, MAX_FIT_ZOOM } from './layout';
+import { elkPositions, warmUpElk } from './elk';
+import { FIT_PADDING, layoutTuning, MAX_FIT_ZOOM } from './layout';
+import { quickLayout } from './quickLayout';
 import { graphStyle, NEUTRALS } from './style';
 import { markStartup } from '../startupTimings';
 import { loadLayout, saveLayout, type Positions } from './layoutCache';
 
 
-// ELK (elkjs, most of the UI's code) is loaded only when a structure must be
-// laid out: a graph whose layout is remembered opens without parsing it.
-let elkLoaded: Promise<void> | null = null;
-function loadElk(): Promise<void> {
-  elkLoaded ??= import('cytoscape-elk').then(({ default: elk }) => cytoscape.use(elk));
-  return elkLoaded;
-}
 cytoscape.use(svg);
 
 export interface RendererCallbacks {
@@ -28,6 +23,8 @@ export interface RendererCallbacks {
   onSelect: (id: string | null) => void;
   /** The layout for the structure with this shape key has been applied. */
   onLayoutDone: (shapeKey: string) => void;
+  /** ELK's layout, computed after the quick one, has replaced it (new structures only). */
+  onLayoutRefined?: (shapeKey: string) => void;
   /** A node was double-tapped: focus its neighbourhood. */
   onFocus?: (id: string) => void;
 }
@@ -137,18 +134,26 @@ export function createRenderer(
   }
 
   let appliedKey: string | null = null;
-  let layoutRunning = false;
-  let layoutQueued = false;
+  // Each layout run has a number: an ELK result for an older structure is
+  // dropped when it arrives.
+  let layoutRun = 0;
   let destroyed = false;
+  // Whether the user has panned or zoomed since the last layout: ELK's
+  // result then keeps their view instead of fitting the graph again.
+  let viewMoved = false;
+  cy.on('dragpan scrollzoom pinchzoom', () => {
+    viewMoved = true;
+  });
 
-  // ELK runs asynchronously; a structure change during a run waits for it
-  // to finish rather than racing it, then lays out the latest structure.
+  /**
+   * Lays the structure on screen out. A structure laid out before gets its
+   * remembered positions at once. A new one gets the quick layered layout
+   * at once (the graph is usable), then ELK's, computed in a worker, which
+   * is remembered for next time.
+   */
   function runLayout() {
     if (destroyed) return;
-    if (layoutRunning) {
-      layoutQueued = true;
-      return;
-    }
+    const run = ++layoutRun;
     const key = appliedKey ?? '';
     if (cy.nodes().empty()) {
       callbacks.onLayoutDone(key);
@@ -159,42 +164,60 @@ export function createRenderer(
     if (saved) {
       // The structure was laid out before: the same picture, at once.
       markStartup('layoutRemembered');
-      cy.layout({ name: 'preset', positions: saved, fit: true, padding: FIT_PADDING, animate: false }).run();
-      capZoom();
+      place(saved, true, false);
       callbacks.onLayoutDone(key);
       return;
     }
-    layoutRunning = true;
-    void loadElk().then(() => {
-      if (destroyed) {
-        layoutRunning = false;
-        cy.destroy();
-        return;
-      }
-      runElk();
-    });
+    warmUpElk();
+    place(quickPositions(), true, false);
+    markStartup('quickLayout');
+    callbacks.onLayoutDone(key);
+    elkPositions(cy)
+      .then((positions) => {
+        if (destroyed || run !== layoutRun) return;
+        const tuning = layoutTuning(cy.nodes().length);
+        saveLayout(key, positions);
+        place(positions, !viewMoved, tuning.animate && !prefersReducedMotion(), () => {
+          if (!destroyed && run === layoutRun) callbacks.onLayoutRefined?.(key);
+        });
+      })
+      .catch((error: unknown) => {
+        // The quick layout stays: a readable graph, only less polished.
+        console.error('ELK could not lay the graph out', error);
+      });
   }
 
-  /** ELK over the elements on screen now (the structure may have changed while ELK loaded). */
-  function runElk() {
-    const key = appliedKey ?? '';
-    cy.layout(
-      elkLayoutOptions(() => {
-        layoutRunning = false;
-        if (destroyed) {
-          cy.destroy();
-          return;
-        }
-        if (layoutQueued) {
-          layoutQueued = false;
-          runLayout();
-        } else {
-          saveLayout(key, positionsOf(cy));
-          capZoom();
-          callbacks.onLayoutDone(key);
-        }
-      }, cy.nodes().length),
-    ).run();
+  /** The quick layered layout of the nodes on screen now. */
+  function quickPositions(): Positions {
+    const tuning = layoutTuning(cy.nodes().length);
+    const nodes = cy.nodes().map((node) => {
+      const { w, h } = node.layoutDimensions({ nodeDimensionsIncludeLabels: false });
+      return { id: node.id(), kind: String(node.data('kind')), width: w, height: h };
+    });
+    const edges = cy.edges().map((edge) => ({
+      source: edge.data('source') as string,
+      target: edge.data('target') as string,
+      kind: String(edge.data('kind')),
+    }));
+    return quickLayout(nodes, edges, tuning);
+  }
+
+  /** Moves the nodes to `positions`, fitting the view if asked; `done` once they are there. */
+  function place(positions: Positions, fit: boolean, animate: boolean, done?: () => void) {
+    if (fit) viewMoved = false;
+    cy.layout({
+      name: 'preset',
+      positions,
+      fit,
+      padding: FIT_PADDING,
+      animate,
+      animationDuration: 450,
+      stop: () => {
+        if (fit && animate) capZoom();
+        done?.();
+      },
+    }).run();
+    if (fit && !animate) capZoom();
   }
 
   function update(topology: Topology) {
@@ -212,15 +235,6 @@ export function createRenderer(
       appliedKey = key;
       runLayout();
     }
-  }
-
-  function positionsOf(graph: Core): Positions {
-    const positions: Positions = {};
-    graph.nodes().forEach((node) => {
-      const { x, y } = node.position();
-      positions[node.id()] = { x, y };
-    });
-    return positions;
   }
 
   function capZoom() {
@@ -300,11 +314,14 @@ export function createRenderer(
       resizeObserver?.disconnect();
       if (container && window.choreoscope?.graph === cy) delete window.choreoscope;
       host?.remove();
-      // cytoscape-elk cannot be cancelled and applies its positions when ELK
-      // finishes; destroying before then makes it throw, so wait for it.
-      if (!layoutRunning) cy.destroy();
+      cy.destroy();
     },
   };
+}
+
+/** Whether the user asked the system for less motion. */
+function prefersReducedMotion(): boolean {
+  return typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
 }
 
 /** Adds the element, or refreshes data and classes of the one already there. */
