@@ -56,6 +56,25 @@ async fn check_window(client: &Client) {
         .expect("script runs");
     assert_eq!(backwards, json!([]), "edges that do not point right");
 
+    // A structure seen for the first time gets the quick layout at once,
+    // then ELK's from its Web Worker: forget the remembered layouts, reload.
+    client
+        .execute("localStorage.removeItem('choreoscope.layouts.v1'); location.reload();", vec![])
+        .await
+        .expect("script runs");
+    let reloaded = Instant::now();
+    wait_for(client, r#"[data-testid="graph"][data-layout-refined="elk"]"#, Duration::from_secs(30)).await;
+    println!("ELK's layout applied {:?} after the reload", reloaded.elapsed());
+    let backwards: Value = client
+        .execute(
+            r#"const cy = window.choreoscope.graph;
+               return cy.edges().filter(e => e.source().position('x') >= e.target().position('x')).map(e => e.id());"#,
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(backwards, json!([]), "edges that do not point right in ELK's layout");
+
     // Events any client puts on the local system the header names show up too.
     let endpoint = local_endpoint(client).await;
     let put = reqwest::Client::new()

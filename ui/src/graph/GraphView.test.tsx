@@ -40,6 +40,10 @@ describe('GraphView', () => {
 
     act(() => liveRenderer().finishLayout());
     expect(graph).toHaveAttribute('data-layout', 'done');
+    expect(graph).not.toHaveAttribute('data-layout-refined');
+    // ELK's layout follows the quick one for a new structure.
+    act(() => liveRenderer().refineLayout());
+    expect(graph).toHaveAttribute('data-layout-refined', 'elk');
 
     // A relabelled copy keeps the layout; a new node needs a new one.
     const relabelled = sampleTopology();
@@ -51,6 +55,7 @@ describe('GraphView', () => {
     grown.nodes.push({ ...grown.nodes[3]!, id: 'target:extra', label: 'extra' });
     rerender(<GraphView topology={grown} />);
     expect(graph).toHaveAttribute('data-layout', 'pending');
+    expect(graph).not.toHaveAttribute('data-layout-refined');
     expect(graph).toHaveAttribute('data-node-count', '6');
     act(() => liveRenderer().finishLayout());
     expect(graph).toHaveAttribute('data-layout', 'done');

@@ -46,6 +46,9 @@ export function GraphView({ topology }: { topology: Topology }) {
   // Shape key of the structure whose layout has finished; the layout is done
   // when it matches the structure on screen.
   const [laidOutKey, setLaidOutKey] = useState<string | null>(null);
+  // Shape key of the structure ELK has laid out this session (a new
+  // structure gets the quick layout first; a remembered one never needs ELK).
+  const [refinedKey, setRefinedKey] = useState<string | null>(null);
   const key = useMemo(() => shapeKey(topology), [topology]);
   const labels = useMemo(() => new Map(topology.nodes.map((n) => [n.id, n.label])), [topology]);
   const selectedNode = topology.nodes.find((n) => n.id === selectedId) ?? null;
@@ -62,7 +65,7 @@ export function GraphView({ topology }: { topology: Topology }) {
     if (!container) return;
     const renderer = createRenderer(
       container,
-      { onSelect: setSelectedId, onLayoutDone: setLaidOutKey, onFocus: setFocusRequest },
+      { onSelect: setSelectedId, onLayoutDone: setLaidOutKey, onLayoutRefined: setRefinedKey, onFocus: setFocusRequest },
       { theme: getTheme() },
     );
     rendererRef.current = renderer;
@@ -168,6 +171,7 @@ export function GraphView({ topology }: { topology: Topology }) {
         data-node-count={topology.nodes.length}
         data-edge-count={topology.edges.length}
         data-layout={laidOutKey === key ? 'done' : 'pending'}
+        data-layout-refined={refinedKey === key ? 'elk' : undefined}
       />
       {topology.nodes.length === 0 && (
         <div className="graph-message">

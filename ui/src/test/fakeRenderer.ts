@@ -15,8 +15,10 @@ export interface FakeRenderer extends GraphRenderer {
   /** Every frame of dots drawn, in order. */
   dotFrames: DotFrame[][];
   destroyed: boolean;
-  /** Finishes the layout of the latest topology, as ELK would. */
+  /** Finishes the first layout of the latest topology (quick or remembered). */
   finishLayout(): void;
+  /** Reports ELK's layout of the latest topology (after the quick one). */
+  refineLayout(): void;
 }
 
 export const renderers: FakeRenderer[] = [];
@@ -53,6 +55,10 @@ export function createRenderer(_container: HTMLElement | null, callbacks: Render
     finishLayout() {
       const latest = fake.topologies.at(-1);
       if (latest) callbacks.onLayoutDone(shapeKey(latest));
+    },
+    refineLayout() {
+      const latest = fake.topologies.at(-1);
+      if (latest) callbacks.onLayoutRefined?.(shapeKey(latest));
     },
   };
   renderers.push(fake);
