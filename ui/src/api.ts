@@ -37,10 +37,25 @@ export function getTopology(): Promise<Topology> {
 }
 
 let earlyTopology: Promise<Topology> | null = null;
+let arrived: Topology | null = null;
 
-/** Asks for the topology at start-up, before the UI has mounted (the reply comes while it mounts). */
-export function prefetchTopology(): void {
+/**
+ * Asks for the topology at start-up, before the UI has mounted (the reply
+ * comes while it mounts); settles when the reply is in, whatever it is.
+ */
+export function prefetchTopology(): Promise<void> {
   earlyTopology ??= getTopology();
+  return earlyTopology.then(
+    (topology) => {
+      arrived = topology;
+    },
+    () => undefined,
+  );
+}
+
+/** The start-up's topology if it is in already: the UI's first render can draw the graph. */
+export function arrivedTopology(): Topology | null {
+  return arrived;
 }
 
 /** The start-up's prefetched topology the first time (then it is gone), else a new read. */

@@ -1,7 +1,7 @@
 // The topology: loaded once, then replaced by every `topology-changed` push;
 // loaded again from scratch when the connection changes.
 import { useEffect, useState } from 'react';
-import { firstTopology, getTopology, onTopologyChanged, toAppError } from '../api';
+import { arrivedTopology, firstTopology, getTopology, onTopologyChanged, toAppError } from '../api';
 import type { Topology } from '../bindings/Topology';
 import { isStopped, onConnectionChanged } from '../connection/api';
 import { subscribe } from './subscribe';
@@ -16,7 +16,11 @@ export type TopologyState =
   | { status: 'error'; message: string };
 
 export function useTopology(): TopologyState {
-  const [state, setState] = useState<TopologyState>({ status: 'loading' });
+  // The start-up's topology may be in before the first render (main.tsx waits a little for it).
+  const [state, setState] = useState<TopologyState>(() => {
+    const topology = arrivedTopology();
+    return topology ? { status: 'ready', topology } : { status: 'loading' };
+  });
   // Bumped on every connection change: the effect below starts over.
   const [generation, setGeneration] = useState(0);
 
@@ -48,7 +52,11 @@ export function useTopology(): TopologyState {
     );
     (generation === 0 ? firstTopology() : getTopology()).then(
       (topology) => {
-        if (active && !pushed) setState({ status: 'ready', topology });
+        // The same topology the first render drew keeps the state as it is.
+        if (active && !pushed)
+          setState((current) =>
+            current.status === 'ready' && current.topology === topology ? current : { status: 'ready', topology },
+          );
       },
       (reason: unknown) => {
         if (active && !pushed) setState({ status: 'error', message: toAppError(reason).message });
