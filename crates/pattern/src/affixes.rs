@@ -1,17 +1,20 @@
 //! Prefixes or suffixes, found for a value with one lookup per distinct
 //! length. Those of at most 8 bytes (nearly all) are keyed by their bytes
-//! packed into a `u64`, which hashes and compares without touching memory.
+//! packed into a `u64`, which hashes and compares without touching memory;
+//! a value's prefixes (suffixes) of those lengths are all cut from one word
+//! read from its start (end). Longer ones are in a [`TextMap`].
 
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::text_map::{Refs, TextMap, push_ref};
 use crate::value::pack;
 
 /// Affixes of one length.
 #[derive(Debug, Clone)]
 enum OfLength<T> {
     /// At most 8 bytes, packed by [`pack`].
-    Packed(HashMap<u64, Vec<T>>),
-    Text(HashMap<Box<str>, Vec<T>>),
+    Packed(HashMap<u64, Refs<T>>),
+    Text(TextMap<T>),
 }
 
 /// Strings of one kind (prefixes or suffixes) and what each leads to.
@@ -27,56 +30,86 @@ impl<T> Default for Affixes<T> {
     }
 }
 
+/// The low `len` bytes of a packed word (`len` at most 8).
+fn low_bytes(word: u64, len: usize) -> u64 {
+    if len >= 8 { word } else { word & ((1u64 << (8 * len)) - 1) }
+}
+
 impl<T> Affixes<T> {
-    /// What `text` leads to, added empty if new.
-    pub(crate) fn entry(&mut self, text: &str) -> &mut Vec<T> {
-        let len = text.len();
+    fn of_length(&mut self, len: usize) -> &mut OfLength<T> {
         let at = match self.by_length.binary_search_by_key(&len, |(l, _)| *l) {
             Ok(at) => at,
             Err(at) => {
                 let of_length =
-                    if len <= 8 { OfLength::Packed(HashMap::default()) } else { OfLength::Text(HashMap::default()) };
+                    if len <= 8 { OfLength::Packed(HashMap::default()) } else { OfLength::Text(TextMap::default()) };
                 self.by_length.insert(at, (len, of_length));
                 at
             }
         };
-        match &mut self.by_length[at].1 {
-            OfLength::Packed(map) => map.entry(pack(text.as_bytes())).or_default(),
-            OfLength::Text(map) => map.entry(text.into()).or_default(),
+        &mut self.by_length[at].1
+    }
+
+    /// The first payload of an affix, made by `make` if the affix is new.
+    pub(crate) fn first_or_insert_with(&mut self, text: &str, make: impl FnOnce() -> T) -> &T {
+        match self.of_length(text.len()) {
+            OfLength::Packed(map) => {
+                &map.entry(pack(text.as_bytes())).or_insert_with(|| Refs::One(make())).as_slice()[0]
+            }
+            OfLength::Text(map) => map.first_or_insert_with(text.as_bytes(), make),
         }
     }
 
     /// Adds an affix.
     pub(crate) fn insert(&mut self, text: &str, payload: T) {
-        self.entry(text).push(payload);
+        match self.of_length(text.len()) {
+            OfLength::Packed(map) => push_ref(map, pack(text.as_bytes()), payload),
+            OfLength::Text(map) => map.insert(text.as_bytes(), payload),
+        }
     }
 
     /// Calls `hit` for what each affix the value starts with leads to. Bytes
     /// suffice: equal to a whole string, a value's first bytes end on a
     /// character boundary.
     pub(crate) fn prefixes_of<'a>(&'a self, value: &str, hit: &mut impl FnMut(&'a T)) {
+        if self.by_length.is_empty() {
+            return;
+        }
         let bytes = value.as_bytes();
-        self.each(bytes.len(), |len| &bytes[..len], hit);
+        // The first (up to) 8 bytes; a prefix of `len` bytes is its low `len` bytes.
+        let head = pack(&bytes[..bytes.len().min(8)]);
+        self.each(bytes.len(), |len| low_bytes(head, len), |len| &bytes[..len], hit);
     }
 
     /// Calls `hit` for what each affix the value ends with leads to.
     pub(crate) fn suffixes_of<'a>(&'a self, value: &str, hit: &mut impl FnMut(&'a T)) {
+        if self.by_length.is_empty() {
+            return;
+        }
         let bytes = value.as_bytes();
-        self.each(bytes.len(), |len| &bytes[bytes.len() - len..], hit);
+        // The last (up to) 8 bytes; a suffix of `len` bytes is its high `len` of them.
+        let start = bytes.len().saturating_sub(8);
+        let (tail, tail_len) = (pack(&bytes[start..]), bytes.len() - start);
+        // (An empty suffix shifts everything out.)
+        let packed = |len: usize| tail.checked_shr(8 * tail_len.saturating_sub(len) as u32).unwrap_or(0);
+        self.each(bytes.len(), packed, |len| &bytes[bytes.len() - len..], hit);
     }
 
-    fn each<'a, 'v>(&'a self, max: usize, part: impl Fn(usize) -> &'v [u8], hit: &mut impl FnMut(&'a T)) {
+    fn each<'a, 'v>(
+        &'a self,
+        max: usize,
+        packed: impl Fn(usize) -> u64,
+        part: impl Fn(usize) -> &'v [u8],
+        hit: &mut impl FnMut(&'a T),
+    ) {
         for (len, of_length) in &self.by_length {
             if *len > max {
                 break;
             }
-            let part = part(*len);
             let payloads = match of_length {
-                OfLength::Packed(map) => map.get(&pack(part)),
-                // Text keys are whole strings, so only a boundary can match.
-                OfLength::Text(map) => std::str::from_utf8(part).ok().and_then(|part| map.get(part)),
+                OfLength::Packed(map) => map.get(&packed(*len)).map_or(&[][..], Refs::as_slice),
+                OfLength::Text(map) => map.get(part(*len)),
             };
-            payloads.into_iter().flatten().for_each(&mut *hit);
+            payloads.iter().for_each(&mut *hit);
         }
     }
 

@@ -9,6 +9,7 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+use crate::reader::Reader;
 use crate::value::{Leaf, pack};
 
 /// Index of a path some rule tests.
@@ -48,6 +49,7 @@ fn packed(name: &str) -> (usize, u64) {
 }
 
 impl Children {
+    #[inline]
     fn get(&self, name: &str) -> Option<u32> {
         if let Some(map) = &self.map {
             return map.get(name).copied();
@@ -103,7 +105,8 @@ impl PathTrie {
     /// The node a field name leads to. A name with dots is a path of its
     /// own: EventBridge joins field names with dots, so `{"a.b": 1}` and
     /// `{"a": {"b": 1}}` are the same field.
-    fn child(&self, node: u32, name: &str) -> Option<u32> {
+    #[inline]
+    pub(crate) fn child(&self, node: u32, name: &str) -> Option<u32> {
         let step = |node: u32, name: &str| self.nodes.get(node as usize).and_then(|n| n.children.get(name));
         // Names in the trie have no dots, so a dotted name never hits directly.
         match step(node, name) {
@@ -112,11 +115,15 @@ impl PathTrie {
         }
     }
 
-    fn path(&self, node: u32) -> Option<PathId> {
+    /// The id of the path ending at a node, if some rule tests it.
+    #[inline]
+    pub(crate) fn path(&self, node: u32) -> Option<PathId> {
         self.nodes.get(node as usize).and_then(|n| n.path)
     }
 
-    fn has_children(&self, node: u32) -> bool {
+    /// Whether some tested path goes on below a node.
+    #[inline]
+    pub(crate) fn has_children(&self, node: u32) -> bool {
         self.nodes.get(node as usize).is_some_and(|n| !n.children.is_empty())
     }
 }
@@ -132,7 +139,7 @@ pub(crate) struct EventLeaf<'e> {
 
 /// An array element an event value sits in, and the one that element sits
 /// in: leaves share their chain of elements instead of each copying it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Frame {
     array: u32,
     element: u32,
@@ -140,7 +147,7 @@ struct Frame {
 }
 
 /// Index in [`Flattened::frames`] plus one; `0` is outside any array.
-type FrameId = u32;
+pub(crate) type FrameId = u32;
 
 /// The tested leaves of one event.
 #[derive(Debug, Default)]
@@ -192,13 +199,16 @@ impl<'e> Flattened<'e> {
         self.chain(a).all(|x| self.chain(b).all(|y| y.array != x.array || y.element == x.element))
     }
 
-    fn push(&mut self, path: PathId, value: Leaf<'e>, frame: FrameId) {
+    /// Adds a leaf, sitting in the array element `frame`.
+    #[inline]
+    pub(crate) fn push(&mut self, path: PathId, value: Leaf<'e>, frame: FrameId) {
         self.in_arrays |= frame != 0;
         self.leaves.push(EventLeaf { path, value, frame });
     }
 
     /// A new frame: element `element` of `array`, inside `parent`.
-    fn enter(&mut self, array: u32, element: u32, parent: FrameId) -> FrameId {
+    #[inline]
+    pub(crate) fn enter(&mut self, array: u32, element: u32, parent: FrameId) -> FrameId {
         self.frames.push(Frame { array, element, parent });
         self.frames.len() as FrameId
     }
@@ -244,19 +254,34 @@ impl<'e> Flattened<'e> {
         }
     }
 
-    fn next_array(&mut self) -> u32 {
+    /// The id of a new array (one with a tested path in or below it).
+    pub(crate) fn next_array(&mut self) -> u32 {
         self.arrays += 1;
         self.arrays
     }
 
     /// Flattens an event given as JSON text, reading only what rules test,
-    /// into `buffers` (from [`Self::recycle`]).
+    /// into `buffers` (from [`Self::recycle`]): with the [`Reader`] where it
+    /// can, else with serde_json.
     pub(crate) fn from_json(
         trie: &PathTrie,
         text: &'e str,
         buffers: Flattened<'static>,
     ) -> Result<Self, serde_json::Error> {
         let mut flat: Self = buffers;
+        if Reader::event(trie, text, &mut flat).is_ok() {
+            return Ok(flat);
+        }
+        // The common case did not apply: start over with serde_json.
+        flat.leaves.clear();
+        flat.frames.clear();
+        flat.arrays = 0;
+        flat.in_arrays = false;
+        Self::from_json_with_serde(trie, text, flat)
+    }
+
+    /// [`Self::from_json`] with serde_json only.
+    fn from_json_with_serde(trie: &PathTrie, text: &'e str, mut flat: Self) -> Result<Self, serde_json::Error> {
         let mut deserializer = serde_json::Deserializer::from_str(text);
         Node { trie, node: 0, flat: &mut flat, frame: 0, top: true }.deserialize(&mut deserializer)?;
         deserializer.end()?;
@@ -437,6 +462,120 @@ mod tests {
         assert!(flat.compatible(a, one));
         assert!(!flat.compatible(b, one));
         assert!(flat.compatible(index(Leaf::Str("shop".into())), b));
+    }
+
+    /// The leaves, their array elements and the elements' nesting.
+    fn shape<'a>(flat: &'a Flattened<'_>) -> (Vec<(PathId, Leaf<'static>, FrameId)>, &'a [Frame]) {
+        let leaves = flat.leaves.iter().map(|l| (l.path, l.value.clone().into_owned(), l.frame)).collect();
+        (leaves, &flat.frames)
+    }
+
+    /// The reader (with serde_json where it gives up) and serde_json alone
+    /// agree on whether a text is an event and on what it holds, to the bit
+    /// of every number.
+    fn reader_agrees_with_serde(text: &str) {
+        let trie = trie(&["a", "a.b", "a.b.c", "b", "b.a", "c.d", "a.c", "x.y.z"]);
+        let read = Flattened::from_json(&trie, text, Flattened::default());
+        let serde = Flattened::from_json_with_serde(&trie, text, Flattened::default());
+        match (&read, &serde) {
+            (Ok(read), Ok(serde)) => {
+                let (read, serde) = (shape(read), shape(serde));
+                assert_eq!(read.1, serde.1, "{text}");
+                assert_eq!(read.0.len(), serde.0.len(), "{text}");
+                for (r, s) in read.0.iter().zip(&serde.0) {
+                    let same_number =
+                        matches!((&r.1, &s.1), (Leaf::Num(x), Leaf::Num(y)) if x.to_bits() == y.to_bits());
+                    assert!(same_number || r == s, "{text}: {r:?} / {s:?}");
+                }
+            }
+            (Err(_), Err(_)) => {}
+            _ => panic!("{text}: {:?} / {:?}", read.map(|f| f.leaves.len()), serde.map(|f| f.leaves.len())),
+        }
+    }
+
+    #[test]
+    fn reader_agrees_with_serde_on_edge_cases() {
+        let texts = [
+            r#"{"a": 1}"#,
+            r#" {"a" : -0 , "b":[ ]} "#,
+            r#"{"a": 0.1, "b": [1.5e3, 2E-2, -3e+1, 1e400, 1e-400, 123456789012345678901, 0.30000000000000004]}"#,
+            r#"{"a": 112.15044773942239, "b": -122.42916360922355, "c": {"d": 37.729900216217324}}"#,
+            r#"{"a": 01}"#,
+            r#"{"a": 1.}"#,
+            r#"{"a": .5}"#,
+            r#"{"a": -}"#,
+            r#"{"a": 1e}"#,
+            r#"{"a": [1, 2,]}"#,
+            r#"{"a": 1,}"#,
+            r#"{"a": tru}"#,
+            r#"{"a": true, "b": false, "c": {"d": null}}"#,
+            r#"{"a": "x"y", "b": "é"}"#,
+            "{\"a\": \"tab\there\"}",
+            r#"{"a.b": "dotted", "a": {"b": "nested"}}"#,
+            r#"{"a": {"b": [{"c": 1}, {"c": [2, [3]]}, 4, []]}, "b": [{"a": "x"}, {"a": "y"}]}"#,
+            r#"[1, 2]"#,
+            // A lone number is read in full: out of range, it is an error.
+            "0.1E310",
+            "-12.5",
+            r#""just a string""#,
+            r#"{"a": 1} x"#,
+            r#"{"a": 1}}"#,
+            r#"{"a" 1}"#,
+            r#"{a: 1}"#,
+            "",
+            "{",
+            r#"{"a": "é", "b": "日本"}"#,
+            "{\"a\": 1}\u{0}",
+        ];
+        for text in texts {
+            reader_agrees_with_serde(text);
+        }
+        let deep = format!("{}1{}", "{\"a\": [".repeat(140), "]}".repeat(140));
+        reader_agrees_with_serde(&deep);
+    }
+
+    /// JSON-like text: mostly valid, with the odd mistake or oddity.
+    fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let scalar = prop_oneof![
+            Just("1".to_string()),
+            Just("-0".to_string()),
+            Just("null".to_string()),
+            Just("true".to_string()),
+            Just("\"a\\nb\"".to_string()),
+            (any::<i64>()).prop_map(|n| n.to_string()),
+            (any::<f64>()).prop_map(|x| format!("{x:?}")),
+            (any::<f64>()).prop_map(|x| format!("{x:e}")),
+            (-200.0f64..200.0).prop_map(|x| format!("{x}")),
+            "[0-9]{1,22}(\\.[0-9]{1,20})?([eE][-+]?[0-9]{1,3})?",
+            "\"[a-zé.\\\\\"]{0,6}\"",
+        ];
+        let key = prop_oneof![Just("a"), Just("b"), Just("c"), Just("d"), Just("a.b"), Just("x")];
+        scalar.prop_recursive(4, 40, 5, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(|items| format!("[{}]", items.join(", "))),
+                prop::collection::vec((key.clone(), inner), 0..5).prop_map(|fields| {
+                    let fields: Vec<String> = fields.into_iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+                    format!("{{{}}}", fields.join(","))
+                }),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn reader_agrees_with_serde_on_generated_text(text in json_text(), cut in 0usize..400, byte in proptest::prelude::any::<u8>()) {
+            reader_agrees_with_serde(&text);
+            // The same text with one byte changed (kept valid UTF-8).
+            let mut bytes = text.clone().into_bytes();
+            if !bytes.is_empty() {
+                let at = cut % bytes.len();
+                bytes[at] = byte % 128;
+                if let Ok(mutated) = String::from_utf8(bytes) {
+                    reader_agrees_with_serde(&mutated);
+                }
+            }
+        }
     }
 
     #[test]

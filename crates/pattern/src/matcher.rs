@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::ast::{Condition, Pattern};
 use crate::event::{Flattened, PathId, PathTrie};
 use crate::path_index::{PathIndex, TestRef};
-use crate::scratch::{self, ByPath, Check, Choice, Scratch};
+use crate::scratch::{self, ByPath, Check, Choice, Hit, Scratch};
 use crate::value::{Scalar, number_key};
 
 /// One field of an alternative.
@@ -88,7 +88,11 @@ const RANGE_SPREAD: usize = 16;
 #[derive(Debug, Clone, Default)]
 struct Compiled {
     indexes: Vec<PathIndex>,
-    anchors: Vec<Option<usize>>,
+    /// A copy of the alternatives, made in one go so that each one's fields
+    /// and conditions sit together in memory: with thousands of rules an
+    /// alternative to check is rarely cached, and scattered parts would
+    /// each cost a trip to memory.
+    alternatives: Vec<Alternative>,
     /// Alternatives with no field fit to be an anchor: checked for every event.
     unanchored: Vec<u32>,
 }
@@ -115,7 +119,7 @@ impl Compiled {
         };
         let mut compiled = Self {
             indexes: vec![PathIndex::default(); paths],
-            anchors: Vec::with_capacity(alternatives.len()),
+            alternatives: alternatives.to_vec(),
             unanchored: Vec::new(),
         };
         for (index, alternative) in alternatives.iter().enumerate() {
@@ -129,14 +133,18 @@ impl Compiled {
             match anchor {
                 Some(field_index) => {
                     let field = &alternative.fields[field_index];
-                    let reference = TestRef { alternative: index as u32, field: field_index as u32 };
+                    let reference = TestRef {
+                        alternative: index as u32,
+                        field: field_index as u32,
+                        rule: alternative.rule as u32,
+                        single: alternative.fields.len() == 1,
+                    };
                     for condition in &field.conditions {
                         compiled.indexes[field.path as usize].insert(condition, reference);
                     }
                 }
                 None => compiled.unanchored.push(index as u32),
             }
-            compiled.anchors.push(anchor);
         }
         compiled.indexes.iter_mut().for_each(PathIndex::finish);
         compiled
@@ -164,8 +172,13 @@ pub struct Matcher<R> {
     alternatives: Vec<Alternative>,
     /// Built on the first match after a change.
     compiled: OnceLock<Compiled>,
-    /// Rules by slot; a removed rule leaves `None` until the index is rebuilt.
-    rules: Vec<Option<(R, Pattern)>>,
+    /// Rule ids by slot; a removed rule's id stays until the index is rebuilt.
+    ids: Vec<R>,
+    /// Rule patterns by slot; `None` once removed.
+    patterns: Vec<Option<Pattern>>,
+    /// Which slots hold a rule, a bit each: read for every match, and small
+    /// enough to stay cached whatever the number of rules.
+    live: Vec<u64>,
     slots: HashMap<R, usize>,
 }
 
@@ -175,7 +188,9 @@ impl<R> Default for Matcher<R> {
             trie: PathTrie::default(),
             alternatives: Vec::new(),
             compiled: OnceLock::new(),
-            rules: Vec::new(),
+            ids: Vec::new(),
+            patterns: Vec::new(),
+            live: Vec::new(),
             slots: HashMap::default(),
         }
     }
@@ -200,26 +215,35 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
     /// Adds a rule, replacing any rule with the same id.
     pub fn add_rule(&mut self, id: R, pattern: Pattern) {
         self.remove_rule(&id);
-        let slot = self.rules.len();
+        let slot = self.ids.len();
         self.index(slot, &pattern);
-        self.rules.push(Some((id.clone(), pattern)));
+        self.ids.push(id.clone());
+        self.patterns.push(Some(pattern));
+        if slot.is_multiple_of(64) {
+            self.live.push(0);
+        }
+        self.live[slot / 64] |= 1 << (slot % 64);
         self.slots.insert(id, slot);
     }
 
     /// Removes a rule; `false` if there was none with that id.
     pub fn remove_rule(&mut self, id: &R) -> bool {
         let Some(slot) = self.slots.remove(id) else { return false };
-        self.rules[slot] = None;
+        self.patterns[slot] = None;
+        self.live[slot / 64] &= !(1 << (slot % 64));
         // Removed rules' tests stay in the index, pointing at nothing, until
         // they outnumber the live ones; then the index is rebuilt.
-        if self.rules.len() > 2 * self.slots.len() + 16 {
+        if self.ids.len() > 2 * self.slots.len() + 16 {
             self.rebuild();
         }
         true
     }
 
     fn rebuild(&mut self) {
-        let rules: Vec<(R, Pattern)> = std::mem::take(&mut self.rules).into_iter().flatten().collect();
+        let ids = std::mem::take(&mut self.ids);
+        let patterns = std::mem::take(&mut self.patterns);
+        let rules: Vec<(R, Pattern)> =
+            ids.into_iter().zip(patterns).filter_map(|(id, pattern)| Some((id, pattern?))).collect();
         *self = Self::default();
         for (id, pattern) in rules {
             self.add_rule(id, pattern);
@@ -265,49 +289,78 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
     fn matching(&self, event: &Flattened<'_>, scratch: &mut Scratch) -> Vec<&R> {
         let compiled = self.compiled.get_or_init(|| Compiled::build(&self.alternatives, self.trie.len()));
         let Scratch { by_path, hits, matched, check, folded, .. } = scratch;
-        by_path.fill(self.trie.len(), event.leaves.iter().map(|leaf| leaf.path));
         hits.clear();
+        matched.clear();
         for (leaf_index, leaf) in event.leaves.iter().enumerate() {
-            compiled.indexes[leaf.path as usize]
-                .hits(&leaf.value, folded, &mut |test| hits.push((test.alternative, leaf_index as u32)));
+            let index = &compiled.indexes[leaf.path as usize];
+            if index.is_empty() {
+                continue;
+            }
+            index.hits(&leaf.value, folded, &mut |test| {
+                // The anchor is the only field: the hit is a match, found
+                // without reading the alternative (removed rules are
+                // dropped below).
+                if test.single {
+                    matched.push(test.rule as usize);
+                } else {
+                    hits.push(Hit { alternative: test.alternative, leaf: leaf_index as u32, field: test.field });
+                }
+            });
         }
+        if hits.is_empty() && compiled.unanchored.is_empty() {
+            return self.ids(matched);
+        }
+        by_path.fill(self.trie.len(), event.leaves.iter().map(|leaf| leaf.path));
         hits.sort_unstable();
         hits.dedup();
-        matched.clear();
         let mut rest = hits.as_slice();
-        while let Some(&(alternative, _)) = rest.first() {
-            let count = rest.iter().take_while(|(a, _)| *a == alternative).count();
-            let anchor = compiled.anchors[alternative as usize].map(|field| (field, &rest[..count]));
+        while let Some(&Hit { alternative, field, .. }) = rest.first() {
+            let count = rest.iter().take_while(|hit| hit.alternative == alternative).count();
+            let anchor = Some((field as usize, &rest[..count]));
             rest = &rest[count..];
-            if self.passes(alternative, anchor, by_path, event, check) {
-                matched.push(self.alternatives[alternative as usize].rule);
+            let alternative = &compiled.alternatives[alternative as usize];
+            if Self::passes(alternative, anchor, by_path, event, check) {
+                matched.push(alternative.rule);
             }
         }
         for &alternative in &compiled.unanchored {
-            if self.passes(alternative, None, by_path, event, check) {
-                matched.push(self.alternatives[alternative as usize].rule);
+            let alternative = &compiled.alternatives[alternative as usize];
+            if Self::passes(alternative, None, by_path, event, check) {
+                matched.push(alternative.rule);
             }
         }
+        self.ids(matched)
+    }
+
+    /// The ids of the matched rule slots, each once, in the order the rules
+    /// were added; removed rules are left out.
+    fn ids(&self, matched: &mut [usize]) -> Vec<&R> {
         matched.sort_unstable();
-        matched.dedup();
-        matched.iter().filter_map(|&slot| self.rules[slot].as_ref().map(|(id, _)| id)).collect()
+        let mut ids = Vec::with_capacity(matched.len());
+        let mut last = None;
+        for &slot in matched.iter() {
+            if last != Some(slot) {
+                last = Some(slot);
+                if self.live[slot / 64] & (1 << (slot % 64)) != 0 {
+                    ids.push(&self.ids[slot]);
+                }
+            }
+        }
+        ids
     }
 
     /// Whether an alternative passes: each field has a matching value (or,
     /// with `exists: false`, none at all), drawn consistently from arrays.
-    /// `anchor` is the anchor field and its hits (alternative, leaf), from the index.
+    /// `anchor` is the anchor field and its hits, from the index.
     fn passes(
-        &self,
-        alternative: u32,
-        mut anchor: Option<(usize, &[(u32, u32)])>,
+        alternative: &Alternative,
+        mut anchor: Option<(usize, &[Hit])>,
         by_path: &ByPath,
         event: &Flattened<'_>,
         check: &mut Check,
     ) -> bool {
-        let Alternative { rule, fields } = &self.alternatives[alternative as usize];
-        if self.rules[*rule].is_none() {
-            return false;
-        }
+        // A removed rule's alternatives may pass: `ids` leaves them out.
+        let fields = &alternative.fields;
         if fields.len() == 1 && anchor.is_some() {
             // The anchor field is the only one, and it got a hit.
             return true;
@@ -319,7 +372,7 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
             let at_path = by_path.get(field.path);
             let start = leaves.len();
             match anchor.take_if(|(field, _)| *field == index) {
-                Some((_, hits)) => leaves.extend(hits.iter().map(|(_, leaf)| *leaf)),
+                Some((_, hits)) => leaves.extend(hits.iter().map(|hit| hit.leaf)),
                 None => leaves.extend(
                     at_path
                         .iter()

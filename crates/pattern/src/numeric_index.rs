@@ -25,9 +25,12 @@ pub(crate) struct NumericIndex<T> {
     /// `listed[starts[r]..starts[r + 1]]`.
     starts: Vec<u32>,
     listed: Vec<T>,
-    /// Per segment tree node, the payloads of the wide ranges covering it;
+    /// Per segment tree node, the payloads of the wide ranges covering it:
+    /// `tree[nodes[n]..nodes[n + 1]]`, side by side in one array (a lookup
+    /// reads a node per level, and with many rules those are rarely cached);
     /// empty if there are none.
-    nodes: Vec<Vec<T>>,
+    nodes: Vec<u32>,
+    tree: Vec<T>,
     regions: usize,
 }
 
@@ -78,8 +81,15 @@ impl<T: Copy> NumericIndex<T> {
         bounds.dedup();
         let regions = 2 * bounds.len() + 1;
         let buckets = Buckets::new(&bounds);
-        let mut index =
-            Self { bounds, buckets, starts: vec![0; regions + 1], listed: Vec::new(), nodes: Vec::new(), regions };
+        let mut index = Self {
+            bounds,
+            buckets,
+            starts: vec![0; regions + 1],
+            listed: Vec::new(),
+            nodes: Vec::new(),
+            tree: Vec::new(),
+            regions,
+        };
         let spans: Vec<(usize, usize)> = ranges.iter().map(|(range, _)| index.span(range).unwrap_or((1, 0))).collect();
         let narrow = |&(low, high): &(usize, usize)| low <= high && high - low < NARROW;
         for &(low, high) in spans.iter().filter(|span| narrow(span)) {
@@ -92,6 +102,7 @@ impl<T: Copy> NumericIndex<T> {
         }
         let mut cursor = index.starts.clone();
         let mut listed = vec![None; index.starts[regions] as usize];
+        let mut tree: Vec<Vec<T>> = Vec::new();
         for (&(low, high), (_, payload)) in spans.iter().zip(ranges) {
             if narrow(&(low, high)) {
                 for region in low..=high {
@@ -99,13 +110,22 @@ impl<T: Copy> NumericIndex<T> {
                     cursor[region] += 1;
                 }
             } else if low <= high {
-                if index.nodes.is_empty() {
-                    index.nodes = vec![Vec::new(); 4 * regions];
+                if tree.is_empty() {
+                    tree = vec![Vec::new(); 4 * regions];
                 }
-                index.insert(1, 0, regions - 1, low, high, *payload);
+                insert(&mut tree, 1, 0, regions - 1, low, high, *payload);
             }
         }
         index.listed = listed.into_iter().flatten().collect();
+        if !tree.is_empty() {
+            index.nodes = std::iter::once(0)
+                .chain(tree.iter().scan(0u32, |end, node| {
+                    *end += node.len() as u32;
+                    Some(*end)
+                }))
+                .collect();
+            index.tree = tree.into_iter().flatten().collect();
+        }
         index
     }
 
@@ -123,19 +143,6 @@ impl<T: Copy> NumericIndex<T> {
         (low <= high).then_some((low, high))
     }
 
-    fn insert(&mut self, node: usize, left: usize, right: usize, low: usize, high: usize, payload: T) {
-        if high < left || right < low {
-            return;
-        }
-        if low <= left && right <= high {
-            self.nodes[node].push(payload);
-            return;
-        }
-        let middle = (left + right) / 2;
-        self.insert(2 * node, left, middle, low, high, payload);
-        self.insert(2 * node + 1, middle + 1, right, low, high, payload);
-    }
-
     /// Calls `hit` with the payload of every range holding `x`.
     pub(crate) fn stab(&self, x: f64, hit: &mut impl FnMut(T)) {
         if x.is_nan() {
@@ -149,7 +156,7 @@ impl<T: Copy> NumericIndex<T> {
         }
         let (mut node, mut left, mut right) = (1, 0, self.regions - 1);
         loop {
-            self.nodes[node].iter().copied().for_each(&mut *hit);
+            self.tree[self.nodes[node] as usize..self.nodes[node + 1] as usize].iter().copied().for_each(&mut *hit);
             if left == right {
                 return;
             }
@@ -161,6 +168,21 @@ impl<T: Copy> NumericIndex<T> {
             }
         }
     }
+}
+
+/// Adds a range's payload to the segment tree nodes covering regions
+/// `low..=high`, under `node` (which covers `left..=right`).
+fn insert<T: Copy>(tree: &mut [Vec<T>], node: usize, left: usize, right: usize, low: usize, high: usize, payload: T) {
+    if high < left || right < low {
+        return;
+    }
+    if low <= left && right <= high {
+        tree[node].push(payload);
+        return;
+    }
+    let middle = (left + right) / 2;
+    insert(tree, 2 * node, left, middle, low, high, payload);
+    insert(tree, 2 * node + 1, middle + 1, right, low, high, payload);
 }
 
 #[cfg(test)]

@@ -6,14 +6,22 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::affixes::Affixes;
 use crate::ast::{Condition, Range};
 use crate::numeric_index::NumericIndex;
+use crate::text_map::{Refs, TextMap, push_ref};
 use crate::value::{Leaf, Scalar, fold_case_into, number_key};
 use crate::wildcard::Wildcard;
 
-/// A field test of an alternative: (alternative, field index).
+/// The anchor field test of an alternative, with what a hit needs to know
+/// without reading the alternative itself (with many rules it is rarely
+/// cached).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct TestRef {
     pub(crate) alternative: u32,
+    /// The rule slot of the alternative.
+    pub(crate) rule: u32,
+    /// The anchor field's index in the alternative.
     pub(crate) field: u32,
+    /// The anchor is the alternative's only field: a hit is a match.
+    pub(crate) single: bool,
 }
 
 /// Wildcards, found by the literal text they start with and then by the
@@ -44,12 +52,11 @@ impl Wildcards {
         let (leading, trailing) = (wildcard.leading(), wildcard.trailing());
         if !leading.is_empty() {
             let groups = &mut self.groups;
-            let group = self.by_leading.entry(leading);
-            if group.is_empty() {
-                group.push(groups.len() as u32);
+            let group = *self.by_leading.first_or_insert_with(leading, || {
                 groups.push(LeadingGroup::default());
-            }
-            let group = &mut groups[group[0] as usize];
+                groups.len() as u32 - 1
+            });
+            let group = &mut groups[group as usize];
             if trailing.is_empty() {
                 group.open.push(entry);
             } else {
@@ -60,6 +67,10 @@ impl Wildcards {
         } else {
             self.unanchored.push(entry);
         }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by_leading.is_empty() && self.by_trailing.is_empty() && self.unanchored.is_empty()
     }
 
     fn hits(&self, text: &str, hit: &mut impl FnMut(TestRef)) {
@@ -81,12 +92,12 @@ impl Wildcards {
 /// The tests on one path.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PathIndex {
-    strings: HashMap<Box<str>, Vec<TestRef>>,
-    numbers: HashMap<u64, Vec<TestRef>>,
+    strings: TextMap<TestRef>,
+    numbers: HashMap<u64, Refs<TestRef>>,
     trues: Vec<TestRef>,
     falses: Vec<TestRef>,
     nulls: Vec<TestRef>,
-    folded: HashMap<Box<str>, Vec<TestRef>>,
+    folded: TextMap<TestRef>,
     prefixes: Affixes<TestRef>,
     suffixes: Affixes<TestRef>,
     folded_prefixes: Affixes<TestRef>,
@@ -95,18 +106,21 @@ pub(crate) struct PathIndex {
     /// Numeric ranges while the index is built; `range_index` after.
     ranges: Vec<(Range, TestRef)>,
     range_index: Option<NumericIndex<TestRef>>,
+    /// Whether no condition was added: the path is tested by rules, but
+    /// never as an anchor.
+    empty: bool,
 }
 
 impl PathIndex {
     /// Adds an anchor condition (only conditions with an index key are anchors).
     pub(crate) fn insert(&mut self, condition: &Condition, test: TestRef) {
         match condition {
-            Condition::Exact(Scalar::Str(s)) => self.strings.entry(s.as_str().into()).or_default().push(test),
-            Condition::Exact(Scalar::Num(n)) => self.numbers.entry(number_key(*n)).or_default().push(test),
+            Condition::Exact(Scalar::Str(s)) => self.strings.insert(s.as_bytes(), test),
+            Condition::Exact(Scalar::Num(n)) => push_ref(&mut self.numbers, number_key(*n), test),
             Condition::Exact(Scalar::Bool(true)) => self.trues.push(test),
             Condition::Exact(Scalar::Bool(false)) => self.falses.push(test),
             Condition::Exact(Scalar::Null) => self.nulls.push(test),
-            Condition::EqualsIgnoreCase(folded) => self.folded.entry(folded.as_str().into()).or_default().push(test),
+            Condition::EqualsIgnoreCase(folded) => self.folded.insert(folded.as_bytes(), test),
             Condition::Prefix(prefix) => self.prefixes.insert(prefix, test),
             Condition::Suffix(suffix) => self.suffixes.insert(suffix, test),
             Condition::PrefixIgnoreCase(prefix) => self.folded_prefixes.insert(prefix, test),
@@ -123,6 +137,23 @@ impl PathIndex {
         if !self.ranges.is_empty() {
             self.range_index = Some(NumericIndex::build(&std::mem::take(&mut self.ranges)));
         }
+        self.empty = self.strings.is_empty()
+            && self.numbers.is_empty()
+            && self.trues.is_empty()
+            && self.falses.is_empty()
+            && self.nulls.is_empty()
+            && self.folded.is_empty()
+            && self.prefixes.is_empty()
+            && self.suffixes.is_empty()
+            && self.folded_prefixes.is_empty()
+            && self.folded_suffixes.is_empty()
+            && self.wildcards.is_empty()
+            && self.range_index.is_none();
+    }
+
+    /// Whether no value can hit anything (known once finished).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.empty
     }
 
     /// Calls `hit` for every test one leaf value satisfies.
@@ -137,7 +168,7 @@ impl PathIndex {
                 if let Some(ranges) = &self.range_index {
                     ranges.stab(*n, hit);
                 }
-                self.numbers.get(&number_key(*n)).map_or(&[], Vec::as_slice)
+                self.numbers.get(&number_key(*n)).map_or(&[], Refs::as_slice)
             }
             Leaf::Bool(true) => &self.trues,
             Leaf::Bool(false) => &self.falses,
@@ -147,17 +178,13 @@ impl PathIndex {
     }
 
     fn string_hits(&self, text: &str, folded: &mut String, hit: &mut impl FnMut(TestRef)) {
-        if let Some(tests) = self.strings.get(text) {
-            tests.iter().copied().for_each(&mut *hit);
-        }
+        self.strings.get(text.as_bytes()).iter().copied().for_each(&mut *hit);
         self.prefixes.prefixes_of(text, &mut |t| hit(*t));
         self.suffixes.suffixes_of(text, &mut |t| hit(*t));
         self.wildcards.hits(text, hit);
         if !self.folded.is_empty() || !self.folded_prefixes.is_empty() || !self.folded_suffixes.is_empty() {
             fold_case_into(text, folded);
-            if let Some(tests) = self.folded.get(folded.as_str()) {
-                tests.iter().copied().for_each(&mut *hit);
-            }
+            self.folded.get(folded.as_bytes()).iter().copied().for_each(&mut *hit);
             self.folded_prefixes.prefixes_of(folded, &mut |t| hit(*t));
             self.folded_suffixes.suffixes_of(folded, &mut |t| hit(*t));
         }

@@ -17,14 +17,24 @@ pub(crate) struct Scratch {
     pub(crate) flat: Flattened<'static>,
     /// The leaves grouped by path.
     pub(crate) by_path: ByPath,
-    /// (alternative, leaf of its anchor field that matched).
-    pub(crate) hits: Vec<(u32, u32)>,
+    /// Anchor hits of alternatives with more fields than their anchor.
+    pub(crate) hits: Vec<Hit>,
     /// Rule slots that matched.
     pub(crate) matched: Vec<usize>,
     /// Working memory of checking one alternative.
     pub(crate) check: Check,
     /// A string value lower-cased.
     pub(crate) folded: String,
+}
+
+/// A leaf that satisfied the anchor field of an alternative. Sorted, the
+/// hits of one alternative are together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Hit {
+    pub(crate) alternative: u32,
+    pub(crate) leaf: u32,
+    /// The anchor field's index in the alternative.
+    pub(crate) field: u32,
 }
 
 /// Leaf indices grouped by path: those at path `p` are

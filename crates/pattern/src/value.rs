@@ -10,8 +10,12 @@ pub(crate) fn number_key(number: f64) -> u64 {
 
 /// Up to 8 bytes as a number, to compare short strings of a known length
 /// without a call to `memcmp`: strings of one length pack distinctly.
+/// Bytes past the 8th are left out.
 pub(crate) fn pack(bytes: &[u8]) -> u64 {
-    bytes.iter().rev().fold(0, |word, &b| (word << 8) | u64::from(b))
+    match bytes.first_chunk::<8>() {
+        Some(first) => u64::from_le_bytes(*first),
+        None => bytes.iter().rev().fold(0, |word, &b| (word << 8) | u64::from(b)),
+    }
 }
 
 /// A value an exact match compares with.
