@@ -17,7 +17,8 @@
 //! Options: `--events N` (default 213,068, the real data set's size), `--runs R`
 //! (timed passes per figure, the fastest is reported; default 5, at most 3
 //! in the scaling runs), `--max-rules N`
-//! (largest rule count of the scaling run; default 10,000). Run without
+//! (largest rule count of the scaling runs; default 10,000), `--scaling-only`
+//! (only the run of all kinds together, for profiling it). Run without
 //! `--bench` (as `cargo test --benches` does), it is a quick smoke test.
 
 #[path = "citylots/generator.rs"]
@@ -65,12 +66,14 @@ const PER_KIND_BUDGET: Duration = Duration::from_millis(1_500);
 const SCALES: [usize; 5] = [1, 10, 100, 1_000, 10_000];
 
 /// Rules of one kind in the per-kind scaling run.
-const PER_KIND_RULES: usize = 1_000;
+const PER_KIND_RULES: [usize; 2] = [1_000, 10_000];
 
 struct Options {
     events: usize,
     runs: usize,
     max_rules: usize,
+    /// Only the scaling run of all kinds together (for profiling it).
+    scaling_only: bool,
 }
 
 fn options() -> Options {
@@ -78,9 +81,9 @@ fn options() -> Options {
     // `cargo bench` passes `--bench`; without it the binary runs as a test (`cargo test --benches`).
     let bench = args.iter().any(|a| a == "--bench");
     let mut options = if bench {
-        Options { events: REFERENCE_EVENTS, runs: 5, max_rules: 10_000 }
+        Options { events: REFERENCE_EVENTS, runs: 5, max_rules: 10_000, scaling_only: false }
     } else {
-        Options { events: 2_000, runs: 1, max_rules: 100 }
+        Options { events: 2_000, runs: 1, max_rules: 100, scaling_only: false }
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -93,6 +96,7 @@ fn options() -> Options {
             "--events" => options.events = value().max(1),
             "--runs" => options.runs = value().max(1),
             "--max-rules" => options.max_rules = value(),
+            "--scaling-only" => options.scaling_only = true,
             _ => {}
         }
     }
@@ -251,29 +255,14 @@ fn grouped(n: f64) -> String {
     out
 }
 
-fn main() {
-    let options = options();
-    let rules = load_rules();
-    let scale = options.events as f64 / REFERENCE_EVENTS as f64;
-
-    let start = Instant::now();
-    let events = Generator::events(options.events);
-    let bytes: usize = events.iter().map(String::len).sum();
-    println!(
-        "CityLots2-shaped events: {} (average {} bytes), generated in {:.1} s; one thread; fastest of {} pass{}",
-        grouped(events.len() as f64),
-        bytes / events.len(),
-        start.elapsed().as_secs_f64(),
-        options.runs,
-        if options.runs == 1 { "" } else { "es" },
-    );
-    println!();
-
+/// The reference parse and the tables of each kind's 5 rules on their own:
+/// events per second against event-ruler's figure, and matches per rule.
+fn kind_tables(rules: &[Rule], kinds: &[&str], events: &[String], runs: usize, scale: f64) -> Vec<Measurement> {
     // For reference: parsing alone, into a `serde_json::Value`.
-    let parse = (0..options.runs)
+    let parse = (0..runs)
         .map(|_| {
             let start = Instant::now();
-            for event in &events {
+            for event in events {
                 black_box(serde_json::from_str::<Value>(black_box(event)).expect("the events are JSON"));
             }
             start.elapsed()
@@ -288,12 +277,6 @@ fn main() {
     println!();
 
     // Each kind's 5 rules on their own.
-    let mut kinds: Vec<&str> = Vec::new();
-    for rule in &rules {
-        if !kinds.contains(&rule.kind.as_str()) {
-            kinds.push(&rule.kind);
-        }
-    }
     let of_kind = |kind: &str| -> Vec<&Rule> { rules.iter().filter(|r| r.kind == kind).collect() };
     let mut rejected = Vec::new();
     let matchers: Vec<(Matcher<usize>, usize)> = kinds
@@ -304,7 +287,7 @@ fn main() {
             (matcher, of_kind(kind).len())
         })
         .collect();
-    let five = measure(&matchers, &events, options.runs, None);
+    let five = measure(&matchers, events, runs, None);
     println!(
         "{:<27} {:>10} {:>12} {:>6}  {:<6} {:>18}",
         "kind", "events/s", "event-ruler", "x", "goal", "matches (expected)"
@@ -352,6 +335,36 @@ fn main() {
     }
     println!();
 
+    five
+}
+
+fn main() {
+    let options = options();
+    let rules = load_rules();
+    let scale = options.events as f64 / REFERENCE_EVENTS as f64;
+
+    let start = Instant::now();
+    let events = Generator::events(options.events);
+    let bytes: usize = events.iter().map(String::len).sum();
+    println!(
+        "CityLots2-shaped events: {} (average {} bytes), generated in {:.1} s; one thread; fastest of {} pass{}",
+        grouped(events.len() as f64),
+        bytes / events.len(),
+        start.elapsed().as_secs_f64(),
+        options.runs,
+        if options.runs == 1 { "" } else { "es" },
+    );
+    println!();
+
+    let mut kinds: Vec<&str> = Vec::new();
+    for rule in &rules {
+        if !kinds.contains(&rule.kind.as_str()) {
+            kinds.push(&rule.kind);
+        }
+    }
+    let five =
+        if options.scaling_only { Vec::new() } else { kind_tables(&rules, &kinds, &events, options.runs, scale) };
+
     // Scaling: 1 to 10,000 distinct rules of all kinds.
     let scaling_runs = options.runs.min(3);
     let templates: Vec<Value> =
@@ -393,45 +406,58 @@ fn main() {
         println!("slowdown 1 -> {}: {:.2}x (goal: at most 2x)", grouped(largest as f64), base / last.events_per_second);
     }
 
-    // Scaling per kind: 1,000 rules of one kind against its 5 rules.
-    let per_kind = PER_KIND_RULES.min(options.max_rules);
-    if per_kind <= 5 {
+    if options.scaling_only {
         return;
     }
-    let matchers: Vec<(Matcher<usize>, usize)> = kinds
+
+    // Scaling per kind: 1,000 and 10,000 rules of one kind against its 5 rules.
+    let mut sizes: Vec<usize> = PER_KIND_RULES.iter().map(|&n| n.min(options.max_rules)).filter(|&n| n > 5).collect();
+    sizes.dedup();
+    if sizes.is_empty() {
+        return;
+    }
+    // One size at a time, so that only 14 large matchers are in memory at once.
+    let measured: Vec<Vec<Measurement>> = sizes
         .iter()
-        .map(|kind| {
-            let of_kind: Vec<Value> =
-                templates.iter().zip(&rules).filter(|(_, r)| r.kind == *kind).map(|(t, _)| t.clone()).collect();
-            let (matcher, _, bad) = matcher_of(synthetic::rules(&of_kind, per_kind).iter().map(String::as_str));
-            bad.iter().for_each(|r| println!("Rejected: {r}"));
-            (matcher, per_kind)
+        .map(|&size| {
+            let matchers: Vec<(Matcher<usize>, usize)> = kinds
+                .iter()
+                .map(|kind| {
+                    let of_kind: Vec<Value> =
+                        templates.iter().zip(&rules).filter(|(_, r)| r.kind == *kind).map(|(t, _)| t.clone()).collect();
+                    let (matcher, _, bad) = matcher_of(synthetic::rules(&of_kind, size).iter().map(String::as_str));
+                    bad.iter().for_each(|r| println!("Rejected: {r}"));
+                    (matcher, size)
+                })
+                .collect();
+            measure(&matchers, &events, scaling_runs, Some(PER_KIND_BUDGET))
         })
         .collect();
-    let measured = measure(&matchers, &events, scaling_runs, Some(PER_KIND_BUDGET));
     println!();
     println!(
-        "Scaling per kind: {} synthetic rules of the kind against its 5 rules; fastest of {scaling_runs}, \
-         a pass stops after {:.1} s",
-        grouped(per_kind as f64),
+        "Scaling per kind: synthetic rules of the kind against its 5 rules; fastest of {scaling_runs}, \
+         a pass stops after {:.1} s; matches per event at the most rules",
         PER_KIND_BUDGET.as_secs_f64()
     );
-    println!(
-        "{:<27} {:>10} {:>10} {:>14} {:>10}",
-        "kind",
-        "5 rules",
-        grouped(per_kind as f64),
-        "matches/event",
-        "slowdown"
-    );
-    for ((kind, five), m) in kinds.iter().zip(&five).zip(&measured) {
-        println!(
-            "{:<27} {:>10} {:>10} {:>14.2} {:>9.2}x",
-            kind,
-            grouped(five.events_per_second),
-            grouped(m.events_per_second),
-            m.matches_per_event(),
-            five.events_per_second / m.events_per_second,
-        );
+    print!("{:<27} {:>10}", "kind", "5 rules");
+    for size in &sizes {
+        print!(" {:>10}", grouped(*size as f64));
+    }
+    print!(" {:>14}", "matches/event");
+    for size in &sizes {
+        print!(" {:>10}", format!("x {}", grouped(*size as f64)));
+    }
+    println!();
+    for (k, (kind, five)) in kinds.iter().zip(&five).enumerate() {
+        print!("{:<27} {:>10}", kind, grouped(five.events_per_second));
+        for m in &measured {
+            print!(" {:>10}", grouped(m[k].events_per_second));
+        }
+        let largest = &measured[measured.len() - 1][k];
+        print!(" {:>14.2}", largest.matches_per_event());
+        for m in &measured {
+            print!(" {:>9.2}x", five.events_per_second / m[k].events_per_second);
+        }
+        println!();
     }
 }

@@ -111,7 +111,8 @@ fn vary_matcher(field: &str, matcher: &Value, domain: &Domain, rng: &mut SplitMi
                             _ => value(),
                         }
                     }
-                    "wildcard" => Value::String(reshape(arg.as_str().unwrap_or("*"), rng)),
+                    // Wildcards have few shapes: once they run out, letters stand for digits.
+                    "wildcard" => Value::String(reshape(arg.as_str().unwrap_or("*"), rng, attempt >= 8)),
                     "numeric" => numeric(field, arg, rng),
                     "anything-but" => match arg {
                         Value::Array(items) => Value::Array(
@@ -169,11 +170,13 @@ fn random_case(value: &str, rng: &mut SplitMix64) -> String {
     value.chars().map(|c| if rng.chance(0.5) { c.to_ascii_lowercase() } else { c.to_ascii_uppercase() }).collect()
 }
 
-/// The wildcard's shape with other characters: digits for digits, letters for letters.
-fn reshape(wildcard: &str, rng: &mut SplitMix64) -> String {
+/// The wildcard's shape with other characters: digits for digits (or
+/// letters, when `made_up`: the values then rarely match), letters for letters.
+fn reshape(wildcard: &str, rng: &mut SplitMix64, made_up: bool) -> String {
     wildcard
         .chars()
         .map(|c| match c {
+            '0'..='9' if made_up => char::from(b'A' + rng.below(26) as u8),
             '0'..='9' => char::from(b'0' + rng.below(10) as u8),
             'A'..='Z' => char::from(b'A' + rng.below(26) as u8),
             other => other,
