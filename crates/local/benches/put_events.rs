@@ -19,8 +19,9 @@
 //! - `--compare-events N --compare-seconds S --light-rate EPS`: the moto
 //!   comparison (5,000, 5, 20), run with the cold start's binary;
 //! - `--skip-moto`, `--only throughput,latency,cold-start`: fewer sections;
-//! - `--no-targets` (rules without targets) and `--no-dispatch` (deliveries
-//!   scheduled, none made): where the throughput goes.
+//! - `--no-targets` (rules without targets) and `--no-dispatch` (a dispatcher
+//!   that makes no delivery: only deliveries to queues and log groups, made
+//!   with the event, happen): where the throughput goes.
 
 // A bench's root is a crate root: its modules would be looked for beside it.
 #[path = "put_events/client.rs"]

@@ -23,6 +23,7 @@ pub mod config;
 pub mod delivery;
 pub mod eventbridge;
 pub mod functions;
+mod ids;
 pub mod logs;
 pub mod protocol;
 pub mod secrets;

@@ -7,6 +7,7 @@ use tokio::sync::Notify;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::eventbridge::PutEventsQueue;
 use crate::eventbridge::archives::ArchiveRoutes;
 use crate::eventbridge::routing::Routes;
 use crate::secrets::VaultCell;
@@ -46,6 +47,8 @@ pub struct Shared {
     pub stepfunctions_ready: Arc<Notify>,
     /// Parsed state machine definitions, so executions do not parse theirs at every step.
     pub definitions: Arc<Definitions>,
+    /// PutEvents requests waiting for the store, written together.
+    pub put_events: Arc<PutEventsQueue>,
 }
 
 /// A one-way signal that the local system is stopping.
@@ -95,6 +98,7 @@ impl Shared {
             replays_ready: Arc::new(Notify::new()),
             stepfunctions_ready: Arc::new(Notify::new()),
             definitions: Arc::new(Definitions::default()),
+            put_events: Arc::default(),
         }
     }
 

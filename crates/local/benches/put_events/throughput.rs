@@ -26,8 +26,9 @@ pub async fn run(load: &Load, log_level: Option<&str>) -> Throughput {
     let dir = tempfile::tempdir().expect("a temp dir for the store");
     let mut config = Config::new(dir.path()).with_port(0);
     if load.no_dispatch {
-        // A dispatcher that may claim nothing makes no delivery: what
-        // ingestion costs on its own, deliveries scheduled but not made.
+        // A dispatcher that calls no target outside the store: what
+        // ingestion costs without its calls (deliveries to queues and log
+        // groups are made with the event, whatever the dispatcher does).
         config.delivery.concurrency = 0;
     }
     let system = LocalSystem::start(config).await.expect("the local system starts");
@@ -85,7 +86,7 @@ pub async fn run(load: &Load, log_level: Option<&str>) -> Throughput {
     let level = log_level.map_or_else(|| "OFF (the default)".to_owned(), |level| format!("{level}, full detail"));
     let targets = match (load.no_targets, load.no_dispatch) {
         (true, _) => " (no targets: --no-targets)",
-        (false, true) => " (deliveries scheduled, none made: --no-dispatch)",
+        (false, true) => " (no dispatcher: --no-dispatch)",
         (false, false) => "",
     };
     println!(

@@ -105,8 +105,9 @@ impl Dispatcher {
     /// Makes one attempt for every delivery due now and returns how many
     /// were made. Deliveries to targets in the store are made together in
     /// one transaction (a round of writes costs one commit, not one each);
-    /// the others are marked in flight in that transaction and called side
-    /// by side.
+    /// the others are marked in flight in that transaction, with what their
+    /// attempts need read and their starts logged, then called side by side
+    /// at once, and their outcomes recorded together as they come in.
     pub async fn run_due(&self) -> rusqlite::Result<usize> {
         let mut made = 0;
         loop {
@@ -124,8 +125,17 @@ impl Dispatcher {
                         attempt_local(&mut tx, shared, &settings, &delivery)?;
                         local += 1;
                     } else if remote.len() < remote_limit {
-                        store::mark_in_flight(&tx, delivery.id)?;
-                        remote.push(delivery);
+                        match start_remote(&tx, shared, &delivery)? {
+                            Some(context) => {
+                                store::mark_in_flight(&tx, delivery.id)?;
+                                remote.push((delivery, context));
+                            }
+                            None => {
+                                // The target or its bus is gone: nothing to deliver to.
+                                store::finish(&tx, delivery.id)?;
+                                local += 1;
+                            }
+                        }
                     }
                 }
                 tx.commit()?;
@@ -144,17 +154,49 @@ impl Dispatcher {
                 return Ok(made);
             }
             made += local + remote.len();
-            let mut attempts = JoinSet::new();
-            for delivery in remote {
-                let dispatcher = self.clone();
-                attempts.spawn(async move { dispatcher.attempt(delivery).await });
-            }
-            while let Some(result) = attempts.join_next().await {
+            self.call_remote(remote).await;
+        }
+    }
+
+    /// Calls the remote targets of a round side by side and records their
+    /// outcomes: every outcome that has come in by the time the last
+    /// record is written goes into the next transaction.
+    async fn call_remote(&self, remote: Vec<(Due, Context)>) {
+        let mut attempts = JoinSet::new();
+        for (due, context) in remote {
+            let dispatcher = self.clone();
+            attempts.spawn(async move {
+                let outcome = match &due.payload {
+                    Ok(payload) => dispatcher.invoke_remote(&due, &context, payload).await,
+                    Err(reason) => Outcome::Failed(unrenderable(reason)),
+                };
+                (due, context, outcome)
+            });
+        }
+        while let Some(first) = attempts.join_next().await {
+            let mut outcomes = Vec::new();
+            for result in std::iter::once(first).chain(std::iter::from_fn(|| attempts.try_join_next())) {
                 match result {
-                    Ok(Ok(())) => {}
-                    Ok(Err(error)) => tracing::error!(%error, "recording a delivery attempt failed"),
+                    Ok(outcome) => outcomes.push(outcome),
                     Err(error) => tracing::error!(%error, "a delivery attempt panicked"),
                 }
+            }
+            let settings = self.settings;
+            let recorded = blocking(&self.shared, move |conn, shared| {
+                let mut tx = conn.transaction()?;
+                for (due, context, outcome) in outcomes {
+                    // Each in a savepoint: one that cannot be recorded must
+                    // not undo the others.
+                    let savepoint = tx.savepoint()?;
+                    match record(&savepoint, shared, &settings, &context, &due, outcome) {
+                        Ok(()) => savepoint.commit()?,
+                        Err(error) => tracing::error!(%error, id = due.id, "recording a delivery attempt failed"),
+                    }
+                }
+                tx.commit()
+            });
+            if let Err(error) = recorded.await {
+                tracing::error!(%error, "recording delivery attempts failed");
             }
         }
     }
@@ -189,19 +231,11 @@ impl Dispatcher {
         let loaded = blocking(&self.shared, {
             let due = due.clone();
             move |conn, shared| {
-                let Some(context) = load(conn, shared, &due)? else {
+                let context = start_remote(conn, shared, &due)?;
+                if context.is_none() {
                     store::finish(conn, due.id)?;
-                    return Ok(None);
-                };
-                let now = shared.clock.now_ms();
-                write_log(
-                    conn,
-                    shared,
-                    &context,
-                    &due,
-                    InvocationLog::new(shared, &due).attempt_start(due.attempts + 1, now),
-                )?;
-                Ok(Some(context))
+                }
+                Ok(context)
             }
         })
         .await?;
@@ -299,6 +333,17 @@ fn attempt_local(
     record(tx, shared, settings, &context, due, outcome)
 }
 
+/// Reads what the attempt of a remote delivery needs and logs its start;
+/// `None` when the target or its bus was removed.
+fn start_remote(conn: &Connection, shared: &Shared, due: &Due) -> rusqlite::Result<Option<Context>> {
+    let Some(context) = load(conn, shared, due)? else {
+        return Ok(None);
+    };
+    let now = shared.clock.now_ms();
+    write_log(conn, shared, &context, due, InvocationLog::new(shared, due).attempt_start(due.attempts + 1, now))?;
+    Ok(Some(context))
+}
+
 /// Runs store work on a blocking thread, holding the store's connection.
 async fn blocking<T: Send + 'static>(
     shared: &Arc<Shared>,
@@ -359,20 +404,7 @@ fn record(
     let log = InvocationLog::new(shared, due);
     let failure = match outcome {
         Outcome::Delivered => {
-            let records = vec![
-                log.record("INVOCATION_ATTEMPT_SUCCESS", Level::Trace, json!({ "attempt_count": attempt }), None),
-                log.record(
-                    "INVOCATION_SUCCESS",
-                    Level::Info,
-                    json!({
-                        "total_attempts": attempt,
-                        "final_invocation_status": "SUCCESS",
-                        "ingestion_to_success_latency_ms": now - due.ingested_ms,
-                    }),
-                    None,
-                ),
-            ];
-            write_log(conn, shared, context, due, records)?;
+            write_log(conn, shared, context, due, log.success(attempt, now))?;
             return store::finish(conn, due.id);
         }
         Outcome::Failed(failure) => failure,

@@ -25,7 +25,7 @@ pub fn deliver(
     let result = match kind {
         TargetKind::Queue => to_queue(conn, shared, &due.target_arn, payload),
         TargetKind::Bus(bus) => to_bus(conn, shared, due, bus, payload, event),
-        TargetKind::LogGroup(group) => to_log_group(conn, shared, due, group, payload, event),
+        TargetKind::LogGroup(group) => to_log_group(conn, shared, &due.event_id, group, payload, event),
         _ => Err(Failure::permanent("InternalException", "not a target of the local store")),
     };
     match result {
@@ -43,7 +43,8 @@ fn store_failure(error: rusqlite::Error) -> Failure {
     Failure::retryable("InternalException", format!("the local store failed: {error}"))
 }
 
-fn to_queue(conn: &Connection, shared: &Shared, queue_arn: &str, payload: &str) -> Result<(), Failure> {
+/// Puts `payload` on the queue `queue_arn`.
+pub fn to_queue(conn: &Connection, shared: &Shared, queue_arn: &str, payload: &str) -> Result<(), Failure> {
     match sqs::enqueue(conn, shared, queue_arn, &NewMessage::new(payload)) {
         Ok(_) => Ok(()),
         Err(EnqueueError::NoSuchQueue(_)) => Err(Failure::permanent(
@@ -103,10 +104,10 @@ pub fn forwarded_event(event: &Value, payload: &str) -> Option<Value> {
 
 /// Writes the input to a log group, one log stream per event as EventBridge
 /// does, stamped with the event's time.
-fn to_log_group(
+pub fn to_log_group(
     conn: &Connection,
     shared: &Shared,
-    due: &Due,
+    event_id: &str,
     group: &str,
     payload: &str,
     event: &Value,
@@ -124,7 +125,7 @@ fn to_log_group(
         .as_str()
         .and_then(|time| time::OffsetDateTime::parse(time, &time::format_description::well_known::Rfc3339).ok())
         .map_or(now, |time| (time.unix_timestamp_nanos() / 1_000_000) as i64);
-    crate::logs::append(conn, group, &due.event_id, now, &[(timestamp, payload.to_owned())]).map_err(store_failure)?;
+    crate::logs::append(conn, group, event_id, now, &[(timestamp, payload.to_owned())]).map_err(store_failure)?;
     Ok(())
 }
 

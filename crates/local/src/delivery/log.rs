@@ -76,4 +76,22 @@ impl<'a> InvocationLog<'a> {
         records.push(self.record("INVOCATION_ATTEMPT_START", Level::Trace, json!({ "attempt_count": attempt }), None));
         records
     }
+
+    /// The records of an attempt that delivered the event, now: it and the
+    /// invocation succeeded.
+    pub fn success(&self, attempt: u32, now: i64) -> Vec<Record> {
+        vec![
+            self.record("INVOCATION_ATTEMPT_SUCCESS", Level::Trace, json!({ "attempt_count": attempt }), None),
+            self.record(
+                "INVOCATION_SUCCESS",
+                Level::Info,
+                json!({
+                    "total_attempts": attempt,
+                    "final_invocation_status": "SUCCESS",
+                    "ingestion_to_success_latency_ms": now - self.due.ingested_ms,
+                }),
+                None,
+            ),
+        ]
+    }
 }

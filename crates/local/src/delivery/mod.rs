@@ -1,8 +1,10 @@
 //! Delivery of matched events to rule targets: durable, retried with
 //! backoff, dead-lettered when retries run out.
 //!
-//! Ingestion writes one row per (event, target) into the `deliveries` table
-//! in the transaction that keeps the event ([`store`]). The [`Dispatcher`]
+//! Ingestion delivers to a queue or log group of the store that takes the
+//! input in the transaction that keeps the event ([`in_place`]); for every
+//! other (event, target) it writes one row into the `deliveries` table in
+//! that transaction ([`store`]). The [`Dispatcher`]
 //! takes rows as they fall due and makes one attempt each: targets in the
 //! store (queues, buses, log groups, [`local_targets`]) are written in the
 //! same transaction that records the outcome; functions and HTTP endpoints
@@ -15,6 +17,7 @@
 
 mod dispatcher;
 pub mod dlq;
+pub mod in_place;
 pub mod local_targets;
 pub mod log;
 pub mod outcome;

@@ -70,6 +70,12 @@ pub struct Record {
     pub error: Option<Value>,
 }
 
+/// Whether the bus logs records of `level` (false when its log is `OFF`):
+/// lets a caller skip building records nobody will read.
+pub fn logs(bus: &Bus, level: Level) -> bool {
+    Level::threshold(&bus.log_level).is_some_and(|threshold| level <= threshold)
+}
+
 /// Writes the records the bus's log configuration asks for.
 pub fn write(
     shared: &Shared,

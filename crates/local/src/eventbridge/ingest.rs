@@ -1,8 +1,11 @@
 //! Ingestion: what happens to an event a bus accepted, whoever sent it
 //! (PutEvents, a rule targeting another bus, a replay, a schedule): it is
-//! kept, matched against the bus's rules, logged, and a delivery is scheduled
-//! for every target of every matched rule, all in the caller's transaction.
+//! kept, matched against the bus's rules, logged, and delivered to every
+//! target of every matched rule (at once to a queue or log group of the
+//! store, else by a delivery scheduled for the dispatcher), all in the
+//! caller's transaction.
 
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 use choreoscope_pattern::transform::{DeliveryContext, TargetInput};
@@ -14,9 +17,11 @@ use super::buses;
 use super::names::rule_arn;
 use super::routing::{BusRules, RouteTarget};
 use crate::clock::rfc3339_seconds;
+use crate::delivery::in_place::{self, Payload};
 use crate::delivery::store::{self as deliveries, NewDelivery};
 use crate::protocol::AwsError;
 use crate::shared::Shared;
+use crate::sqs::QueueLookups;
 
 /// A bus as one request matches against it: the bus (if it exists) and its
 /// compiled rules.
@@ -24,6 +29,8 @@ pub struct BusRoute {
     name: String,
     bus: Option<buses::Bus>,
     rules: Arc<BusRules>,
+    /// The queues its targets were delivered to so far, looked up once.
+    queues: QueueLookups,
 }
 
 /// The buses a request has used so far, each looked up once per request.
@@ -41,7 +48,7 @@ impl BusRoutes {
             Some(_) => shared.routes.of_bus(conn, name)?,
             None => Arc::new(BusRules::default()),
         };
-        self.0.push(BusRoute { name: name.to_owned(), bus, rules });
+        self.0.push(BusRoute { name: name.to_owned(), bus, rules, queues: QueueLookups::default() });
         Ok(&self.0[self.0.len() - 1])
     }
 }
@@ -66,6 +73,42 @@ pub fn accept(
     request_id: &str,
     origin: Origin<'_>,
 ) -> Result<Vec<String>, AwsError> {
+    accept_serialized(shared, conn, route, &Serialized::of(event), now, request_id, origin)
+}
+
+/// An event and its JSON text as kept, made before taking the store (it is
+/// the same whoever receives it).
+pub struct Serialized<'a> {
+    event: &'a Value,
+    json: String,
+    /// The text's MD5 digest, as SQS gives it, if made yet.
+    md5: OnceCell<String>,
+}
+
+impl<'a> Serialized<'a> {
+    /// `event` and its text.
+    pub fn of(event: &'a Value) -> Self {
+        Self { event, json: event.to_string(), md5: OnceCell::new() }
+    }
+
+    /// `event`, its text `json` and the text's MD5 digest `md5`, made
+    /// earlier.
+    pub fn prepared(event: &'a Value, json: String, md5: String) -> Self {
+        Self { event, json, md5: OnceCell::from(md5) }
+    }
+}
+
+/// [`accept`] for an event already serialized.
+pub fn accept_serialized(
+    shared: &Shared,
+    conn: &Connection,
+    route: &BusRoute,
+    serialized: &Serialized<'_>,
+    now: i64,
+    request_id: &str,
+    origin: Origin<'_>,
+) -> Result<Vec<String>, AwsError> {
+    let event = serialized.event;
     let id = event["id"].as_str().unwrap_or_default();
     // Like AWS, an event for a bus that does not exist is accepted and then
     // reaches no rule; it is still kept, so it can be found.
@@ -79,12 +122,15 @@ pub fn accept(
     conn.prepare_cached(
         "INSERT INTO events (id, bus, received_ms, event_json, matched_rules) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![id, route.name, now, event.to_string(), json!(matched).to_string()])?;
+    .execute(params![id, route.name, now, serialized.json, json!(matched).to_string()])?;
     let event_seq = conn.last_insert_rowid();
     if let Some(bus) = &route.bus {
-        bus_log::write(shared, conn, bus, request_id, log_records(shared, event, id, &bus.name, &matched))?;
+        if bus_log::logs(bus, Level::Error) {
+            bus_log::write(shared, conn, bus, request_id, log_records(shared, event, id, &bus.name, &matched))?;
+        }
         let targets = matched.iter().map(|rule| (rule.as_str(), route.rules.targets_of(rule)));
-        schedule_deliveries(shared, conn, &route.name, event, event_seq, now, request_id, targets)?;
+        let kept = Kept { event, json: &serialized.json, md5: &serialized.md5, seq: event_seq, received_ms: now };
+        schedule_deliveries(shared, conn, bus, &route.queues, &kept, request_id, targets)?;
         super::archives::keep(shared, conn, &bus.name, event, now)?;
     }
     Ok(matched)
@@ -136,58 +182,80 @@ pub fn accept_scheduled(
     request_id: &str,
 ) -> rusqlite::Result<()> {
     let id = event["id"].as_str().unwrap_or_default();
+    let event_json = event.to_string();
     conn.prepare_cached(
         "INSERT INTO events (id, bus, received_ms, event_json, matched_rules) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![id, bus.name, now, event.to_string(), json!([rule]).to_string()])?;
+    .execute(params![id, bus.name, now, event_json, json!([rule]).to_string()])?;
     let event_seq = conn.last_insert_rowid();
     bus_log::write(shared, conn, bus, request_id, log_records(shared, event, id, &bus.name, &[rule.to_owned()]))?;
-    schedule_deliveries(shared, conn, &bus.name, event, event_seq, now, request_id, [(rule, targets)])
+    let md5 = OnceCell::new();
+    let kept = Kept { event, json: &event_json, md5: &md5, seq: event_seq, received_ms: now };
+    schedule_deliveries(shared, conn, bus, &QueueLookups::default(), &kept, request_id, [(rule, targets)])
+}
+
+/// An event as the events table keeps it.
+struct Kept<'a> {
+    event: &'a Value,
+    /// `events.event_json`.
+    json: &'a str,
+    /// Its MD5 digest as SQS gives it, made on first use.
+    md5: &'a OnceCell<String>,
+    /// `events.seq`.
+    seq: i64,
+    received_ms: i64,
 }
 
 /// Renders each matched rule's targets' input now (the event as it was) and
-/// schedules the deliveries.
-#[allow(clippy::too_many_arguments)]
+/// delivers it, at once to a queue or log group of the store that takes it
+/// ([`in_place`]), else by scheduling a delivery for the dispatcher.
 fn schedule_deliveries<'r>(
     shared: &Shared,
     conn: &Connection,
-    bus: &str,
-    event: &Value,
-    event_seq: i64,
-    now: i64,
+    bus: &buses::Bus,
+    queues: &QueueLookups,
+    kept: &Kept<'_>,
     request_id: &str,
     rule_targets: impl IntoIterator<Item = (&'r str, &'r [RouteTarget])>,
 ) -> rusqlite::Result<()> {
-    let ingestion_time = rfc3339_seconds(now);
-    let id = event["id"].as_str().unwrap_or_default();
+    let ingestion_time = rfc3339_seconds(kept.received_ms);
+    let id = kept.event["id"].as_str().unwrap_or_default();
     let mut scheduled = false;
     for (rule, targets) in rule_targets {
         if targets.is_empty() {
             continue;
         }
-        let rule_arn = rule_arn(shared, bus, rule);
+        let rule_arn = rule_arn(shared, &bus.name, rule);
         let context = DeliveryContext { rule_arn: &rule_arn, rule_name: rule, ingestion_time: &ingestion_time };
         for target in targets {
             // A target that gets the event as it is reads it from the events
             // table: no need to write it twice.
             let payload = match &target.input {
                 TargetInput::MatchedEvent => Ok(None),
-                input => input.render(event, &context).map(Some).map_err(|error| error.reason),
+                input => input.render(kept.event, &context).map(Some).map_err(|error| error.reason),
             };
-            deliveries::schedule(
-                conn,
-                &NewDelivery {
-                    event_seq,
-                    event_id: id,
-                    request_id,
-                    bus,
-                    rule,
-                    target_id: &target.id,
-                    target_arn: &target.arn,
-                    payload,
-                    ingested_ms: now,
-                },
-            )?;
+            let delivery = NewDelivery {
+                event_seq: kept.seq,
+                event_id: id,
+                request_id,
+                bus: &bus.name,
+                rule,
+                target_id: &target.id,
+                target_arn: &target.arn,
+                payload,
+                ingested_ms: kept.received_ms,
+            };
+            if let Ok(rendered) = &delivery.payload {
+                let rendered_md5 = OnceCell::new();
+                let payload = match rendered {
+                    Some(text) => Payload { text, md5: &rendered_md5, event_seq: None },
+                    None => Payload { text: kept.json, md5: kept.md5, event_seq: Some(kept.seq) },
+                };
+                if in_place::deliver(conn, shared, bus, queues, &delivery, &payload, kept.event)? {
+                    continue;
+                }
+            }
+            deliveries::schedule(conn, &delivery)?;
             scheduled = true;
         }
     }

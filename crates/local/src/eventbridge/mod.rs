@@ -17,6 +17,8 @@ pub mod scheduler;
 pub mod targets;
 mod test_event_pattern;
 
+pub use put_events::PutEventsQueue;
+
 use crate::protocol::{AwsError, OpResult, parse_input};
 use crate::shared::Shared;
 

@@ -1,14 +1,16 @@
 //! PutEvents: validate the entries, build the events, and hand each to
 //! [`ingest`](super::ingest).
 
+use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::ingest::{self, BusRoutes, Origin};
+use super::ingest::{self, BusRoutes, Origin, Serialized};
 use super::names::bus_name;
 use crate::clock::rfc3339_seconds;
 use crate::protocol::{AwsError, OpResult, required};
 use crate::shared::Shared;
+use crate::store::group_commit::GroupCommit;
 
 /// EventBridge's limit on entries per request.
 const MAX_ENTRIES: usize = 10;
@@ -68,7 +70,7 @@ fn to_event(shared: &Shared, entry: &Entry, now_ms: i64) -> Result<(Value, Strin
         .filter(Value::is_object)
         .ok_or_else(|| EntryError { code: "MalformedDetail", message: "Detail is malformed.".to_owned() })?;
     let time_ms = entry.time.map_or(now_ms, |seconds| (seconds * 1000.0) as i64);
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = crate::ids::time_ordered();
     let event = json!({
         "version": "0",
         "id": id,
@@ -83,8 +85,21 @@ fn to_event(shared: &Shared, entry: &Entry, now_ms: i64) -> Result<(Value, Strin
     Ok((event, id))
 }
 
+/// The PutEvents requests waiting to be written: concurrent requests share
+/// one transaction ([`GroupCommit`]).
+pub type PutEventsQueue = GroupCommit<Pending, Value, AwsError>;
+
+/// A PutEvents request waiting for the store: its entries, each built into
+/// the event it becomes (or refused) before the wait.
+pub struct Pending {
+    entries: Vec<(Entry, Result<Built, EntryError>)>,
+    now: i64,
+    request_id: String,
+}
+
 pub(super) fn put(shared: &Shared, input: Input, request_id: &str) -> OpResult {
-    let entries = required(&input.entries, "entries")?;
+    required(&input.entries, "entries")?;
+    let entries = input.entries.unwrap_or_default();
     if entries.is_empty() || entries.len() > MAX_ENTRIES {
         return Err(AwsError::validation(format!(
             "1 validation error detected: Value '[{} entries]' at 'entries' failed to satisfy constraint: \
@@ -97,38 +112,66 @@ pub(super) fn put(shared: &Shared, input: Input, request_id: &str) -> OpResult {
         return Err(AwsError::validation("Total size of the entries in the request is over the limit."));
     }
     let now = shared.clock.now_ms();
-    let mut conn = shared.store.conn();
-    let tx = conn.transaction()?;
+    // Built and serialized before taking the store: other requests write
+    // meanwhile.
+    let entries = entries
+        .into_iter()
+        .map(|entry| {
+            let event = to_event(shared, &entry, now).map(|(event, id)| {
+                let json = event.to_string();
+                let md5 = crate::sqs::md5_of_body(&json);
+                Built { event, id, json, md5 }
+            });
+            (entry, event)
+        })
+        .collect();
+    let pending = Pending { entries, now, request_id: request_id.to_owned() };
+    // Answered once committed: an event the caller is told is accepted is
+    // on disk.
+    shared.put_events.write(&shared.store, pending, |conn, pending| write(shared, conn, pending))
+}
+
+/// An accepted entry's event, ready to be kept.
+struct Built {
+    event: Value,
+    id: String,
+    /// The event's text, as kept and delivered.
+    json: String,
+    /// The text's MD5 digest, for SQS targets.
+    md5: String,
+}
+
+/// Keeps a request's accepted events and logs its refused entries, in the
+/// transaction of its group.
+fn write(shared: &Shared, conn: &Connection, pending: Pending) -> OpResult {
+    let Pending { entries, now, request_id } = pending;
     let mut results = Vec::with_capacity(entries.len());
     let mut failed = 0;
     let mut routes = BusRoutes::default();
-    for entry in entries {
-        match to_event(shared, entry, now) {
-            Ok((event, id)) => {
-                let bus = routes.of(shared, &tx, bus_name(entry.event_bus_name.as_deref()))?;
-                ingest::accept(shared, &tx, bus, &event, now, request_id, Origin::default())?;
+    for (entry, event) in entries {
+        let bus = routes.of(shared, conn, bus_name(entry.event_bus_name.as_deref()))?;
+        match event {
+            Ok(Built { event, id, json, md5 }) => {
+                let serialized = Serialized::prepared(&event, json, md5);
+                ingest::accept_serialized(shared, conn, bus, &serialized, now, &request_id, Origin::default())?;
                 results.push(json!({ "EventId": id }));
             }
             Err(error) => {
                 failed += 1;
-                let bus = routes.of(shared, &tx, bus_name(entry.event_bus_name.as_deref()))?;
                 ingest::refused(
                     shared,
-                    &tx,
+                    conn,
                     bus,
                     entry.source.as_deref(),
                     entry.detail_type.as_deref(),
                     error.code,
                     &error.message,
-                    request_id,
+                    &request_id,
                 )?;
                 results.push(json!({ "ErrorCode": error.code, "ErrorMessage": error.message }));
             }
         }
     }
-    // Committed before the response: an event the caller was told is
-    // accepted is on disk.
-    tx.commit()?;
     Ok(json!({ "FailedEntryCount": failed, "Entries": results }))
 }
 

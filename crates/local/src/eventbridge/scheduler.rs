@@ -79,7 +79,7 @@ fn scheduled_rules(conn: &Connection) -> rusqlite::Result<Vec<ScheduledRule>> {
 pub fn scheduled_event(shared: &Shared, rule: &str, now: i64) -> Value {
     json!({
         "version": "0",
-        "id": uuid::Uuid::new_v4().to_string(),
+        "id": crate::ids::time_ordered(),
         "detail-type": "Scheduled Event",
         "source": "aws.events",
         "account": shared.account_id,

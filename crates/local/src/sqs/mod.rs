@@ -48,7 +48,8 @@ use axum::response::Response;
 
 pub use error::{ErrorKind, SqsError};
 pub use message_attributes::{AttributeValue, MessageAttribute, MessageAttributes};
-pub use send::{EnqueueError, NewMessage, Sent, enqueue};
+pub use send::{EnqueueError, NewMessage, QueueLookups, Sent, enqueue};
+pub use store::BODY_SQL;
 pub use wake::QueueWaiters;
 use wire::{Caller, blocking, parse};
 
@@ -104,6 +105,11 @@ fn run_blocking(shared: &Shared, caller: &Caller, operation: &str, body: &[u8]) 
             format!("Operation {TARGET_PREFIX}.{operation} is not supported by this endpoint."),
         )),
     }
+}
+
+/// `MD5OfMessageBody` of a message with `body`.
+pub fn md5_of_body(body: &str) -> String {
+    md5::hex(body.as_bytes())
 }
 
 /// A required member of an input, or SQS's `MissingParameter`.

@@ -186,11 +186,12 @@ pub(super) fn receive_once(shared: &Shared, request: &Receive) -> SqsResult<Atte
 }
 
 fn visible_rows(conn: &Connection, queue: &str, now: i64, after_seq: i64, limit: usize) -> rusqlite::Result<Vec<Row>> {
-    conn.prepare_cached(
-        "SELECT seq, id, body, md5_body, message_attributes, system_attributes, sender_id, sent_ms, receive_count,
+    conn.prepare_cached(&format!(
+        "SELECT seq, id, {}, md5_body, message_attributes, system_attributes, sender_id, sent_ms, receive_count,
                 first_receive_ms
          FROM sqs_messages WHERE queue = ?1 AND visible_ms <= ?2 AND seq > ?3 ORDER BY seq LIMIT ?4",
-    )?
+        store::BODY_SQL
+    ))?
     .query_map(params![queue, now, after_seq, limit as i64], |row| {
         Ok(Row {
             seq: row.get(0)?,

@@ -2,6 +2,7 @@
 //! for other engines (EventBridge targets and dead-letter queues) to put a
 //! message on a queue.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use rusqlite::{Connection, params};
@@ -130,9 +131,53 @@ pub fn enqueue(
     let name = queue_from_arn(shared, queue_arn).ok_or_else(no_queue)?;
     let queue = store::find(conn, &name)?.ok_or_else(no_queue)?;
     check(&queue, message).map_err(EnqueueError::Refused)?;
-    let sent = insert(conn, shared, &queue, message)?;
+    let sent = insert(conn, shared, &queue, message, md5::hex(message.body.as_bytes()), None)?;
     wake::notify(shared, &name);
     Ok(sent)
+}
+
+/// Queues looked up once for many messages in one transaction: the
+/// deliveries of a PutEvents request go to the same few queues, and
+/// [`enqueue`] would read and parse the queue for each message.
+#[derive(Debug, Default)]
+pub struct QueueLookups(RefCell<Vec<(String, Option<Queue>)>>);
+
+impl QueueLookups {
+    /// Puts a message with `body` (`md5_of_body` its MD5 digest, in hex) on
+    /// the queue `queue_arn` and wakes receives waiting on it, as
+    /// [`enqueue`] does, looking the queue up on first use only. When
+    /// `body_event` is the `events.seq` of an event whose `event_json` is
+    /// `body`, the message refers to it instead of keeping a copy.
+    pub fn enqueue(
+        &self,
+        conn: &Connection,
+        shared: &Shared,
+        queue_arn: &str,
+        body: &str,
+        md5_of_body: &str,
+        body_event: Option<i64>,
+    ) -> Result<(), EnqueueError> {
+        let mut queues = self.0.borrow_mut();
+        let index = match queues.iter().position(|(arn, _)| arn == queue_arn) {
+            Some(index) => index,
+            None => {
+                let queue = match queue_from_arn(shared, queue_arn) {
+                    Some(name) => store::find(conn, &name)?,
+                    None => None,
+                };
+                queues.push((queue_arn.to_owned(), queue));
+                queues.len() - 1
+            }
+        };
+        let Some(queue) = &queues[index].1 else {
+            return Err(EnqueueError::NoSuchQueue(queue_arn.to_owned()));
+        };
+        let message = NewMessage::new(body);
+        check(queue, &message).map_err(EnqueueError::Refused)?;
+        insert(conn, shared, queue, &message, md5_of_body.to_owned(), body_event)?;
+        wake::notify(shared, &queue.name);
+        Ok(())
+    }
 }
 
 /// Checks a message against SQS's rules and the queue's limits.
@@ -171,13 +216,20 @@ fn check(queue: &Queue, message: &NewMessage) -> SqsResult<()> {
 }
 
 /// Stores a checked message.
-fn insert(conn: &Connection, shared: &Shared, queue: &Queue, message: &NewMessage) -> rusqlite::Result<Sent> {
+fn insert(
+    conn: &Connection,
+    shared: &Shared,
+    queue: &Queue,
+    message: &NewMessage,
+    md5_of_body: String,
+    body_event: Option<i64>,
+) -> rusqlite::Result<Sent> {
     let now = shared.clock.now_ms();
     let delay = message.delay_seconds.unwrap_or_else(|| queue.attributes.delay_seconds());
     let system = message.system_attributes();
     let sent = Sent {
-        message_id: uuid::Uuid::new_v4().to_string(),
-        md5_of_body: md5::hex(message.body.as_bytes()),
+        message_id: crate::ids::time_ordered(),
+        md5_of_body,
         md5_of_message_attributes: attrs::md5(&message.attributes),
         md5_of_message_system_attributes: attrs::md5(&system),
     };
@@ -187,19 +239,21 @@ fn insert(conn: &Connection, shared: &Shared, queue: &Queue, message: &NewMessag
     let system_attributes = message.trace_header.as_ref().map(|header| json!({ "AWSTraceHeader": header }).to_string());
     conn.prepare_cached(
         "INSERT INTO sqs_messages
-            (queue, id, body, md5_body, message_attributes, system_attributes, sender_id, sent_ms, visible_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            (queue, id, body, md5_body, message_attributes, system_attributes, sender_id, sent_ms, visible_ms,
+             body_event)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         queue.name,
         sent.message_id,
-        message.body,
+        if body_event.is_some() { "" } else { message.body.as_str() },
         sent.md5_of_body,
         message_attributes,
         system_attributes,
         message.sender_id.as_deref().unwrap_or(&shared.account_id),
         now,
         now + delay * 1000,
+        body_event,
     ])?;
     tracing::debug!(queue = %queue.name, message_id = %sent.message_id, delay, "message sent");
     Ok(sent)
@@ -269,7 +323,7 @@ pub(super) fn send(shared: &Shared, caller: &Caller, input: SendInput) -> SqsRes
     let queue = store::require(&conn, &name)?;
     let message = input.message.read(caller)?;
     check(&queue, &message)?;
-    let sent = insert(&conn, shared, &queue, &message)?;
+    let sent = insert(&conn, shared, &queue, &message, md5::hex(message.body.as_bytes()), None)?;
     drop(conn);
     wake::notify(shared, &name);
     Ok(sent.to_json())
@@ -317,7 +371,7 @@ pub(super) fn send_batch(shared: &Shared, caller: &Caller, input: BatchInput) ->
         let id = entry.id.as_deref().unwrap_or_default();
         let accepted = entry.message.read(caller).and_then(|message| {
             check(&queue, &message)?;
-            Ok(insert(&tx, shared, &queue, &message)?)
+            Ok(insert(&tx, shared, &queue, &message, md5::hex(message.body.as_bytes()), None)?)
         });
         match accepted {
             Ok(sent) => {

@@ -34,6 +34,12 @@ impl Queue {
     }
 }
 
+/// The SQL expression of a message's body, over `sqs_messages`: `body`, or
+/// the event it refers to (`body_event`), which is kept once for all the
+/// queues it was delivered to rather than copied into each.
+pub const BODY_SQL: &str = "CASE WHEN body_event IS NULL THEN body
+     ELSE (SELECT event_json FROM events WHERE events.seq = sqs_messages.body_event) END";
+
 /// Reads one queue, if it exists.
 pub fn find(conn: &Connection, name: &str) -> rusqlite::Result<Option<Queue>> {
     conn.prepare_cached(

@@ -143,7 +143,11 @@ CREATE TABLE IF NOT EXISTS sqs_messages (
     first_receive_ms    INTEGER,
     last_receive_ms     INTEGER,
     -- The handle of the latest receive.
-    receipt_handle      TEXT
+    receipt_handle      TEXT,
+    -- When the body is an event as its bus kept it (an EventBridge target
+    -- without an input transformer): that event's events.seq, and `body` is
+    -- empty; the body is read from events.event_json (see sqs/store.rs).
+    body_event          INTEGER
 );
 CREATE INDEX IF NOT EXISTS sqs_messages_by_queue_visible ON sqs_messages (queue, visible_ms, seq);
 -- EventBridge archives (crates/local/src/eventbridge/archives): what each
@@ -322,6 +326,16 @@ pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         |row| row.get(0),
     )?;
     conn.execute_batch(SCHEMA)?;
+    let has_body_event: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('sqs_messages') WHERE name = 'body_event')",
+        [],
+        |row| row.get(0),
+    )?;
+    if !has_body_event {
+        // A store from before bodies were read from events: every body it
+        // has is in `body`.
+        conn.execute_batch("ALTER TABLE sqs_messages ADD COLUMN body_event INTEGER")?;
+    }
     if !had_keys {
         // A store from before the index: key the events it already has.
         conn.execute(

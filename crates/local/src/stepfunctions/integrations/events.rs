@@ -88,7 +88,7 @@ fn to_event(shared: &Shared, entry: &Value, now: i64, resources: &[&str]) -> Res
     };
     Ok(json!({
         "version": "0",
-        "id": uuid::Uuid::new_v4().to_string(),
+        "id": crate::ids::time_ordered(),
         "detail-type": detail_type,
         "source": source,
         "account": shared.account_id,

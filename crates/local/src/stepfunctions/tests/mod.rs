@@ -103,7 +103,9 @@ impl System {
     /// The bodies of the messages on a queue, oldest first.
     fn messages(&self, queue: &str) -> Vec<String> {
         let conn = self.shared.store.conn();
-        let mut statement = conn.prepare("SELECT body FROM sqs_messages WHERE queue = ?1 ORDER BY seq").expect("query");
+        let mut statement = conn
+            .prepare(&format!("SELECT {} FROM sqs_messages WHERE queue = ?1 ORDER BY seq", crate::sqs::BODY_SQL))
+            .expect("query");
         statement.query_map([queue], |row| row.get(0)).expect("rows").map(|row| row.expect("row")).collect()
     }
 
