@@ -46,15 +46,7 @@ async fn check_window(client: &Client) {
     assert_eq!(edges.len(), 13);
 
     // Laid out left to right: every edge points right on the canvas.
-    let backwards: Value = client
-        .execute(
-            r#"const cy = window.choreoscope.graph;
-               return cy.edges().filter(e => e.source().position('x') >= e.target().position('x')).map(e => e.id());"#,
-            vec![],
-        )
-        .await
-        .expect("script runs");
-    assert_eq!(backwards, json!([]), "edges that do not point right");
+    assert_eq!(backwards_edges(client).await, json!([]), "edges that do not point right");
 
     // A structure seen for the first time gets the quick layout at once,
     // then ELK's from its Web Worker: forget the remembered layouts, reload.
@@ -65,15 +57,7 @@ async fn check_window(client: &Client) {
     let reloaded = Instant::now();
     wait_for(client, r#"[data-testid="graph"][data-layout-refined="elk"]"#, Duration::from_secs(30)).await;
     println!("ELK's layout applied {:?} after the reload", reloaded.elapsed());
-    let backwards: Value = client
-        .execute(
-            r#"const cy = window.choreoscope.graph;
-               return cy.edges().filter(e => e.source().position('x') >= e.target().position('x')).map(e => e.id());"#,
-            vec![],
-        )
-        .await
-        .expect("script runs");
-    assert_eq!(backwards, json!([]), "edges that do not point right in ELK's layout");
+    assert_eq!(backwards_edges(client).await, json!([]), "edges that do not point right in ELK's layout");
 
     // Events any client puts on the local system the header names show up too.
     let endpoint = local_endpoint(client).await;
@@ -117,4 +101,16 @@ async fn check_window(client: &Client) {
     assert_eq!(rows_after, rows_before + 1, "one new row, no duplicates");
     let first = client.find(Locator::Css(r#"[data-testid="event-row"]"#)).await.expect("a row");
     assert_eq!(first.attr("data-event-id").await.expect("attr"), Some(event_id), "newest first");
+}
+
+/// The ids of the graph's edges that do not point right on the canvas.
+async fn backwards_edges(client: &Client) -> Value {
+    client
+        .execute(
+            r#"const cy = window.choreoscope.graph;
+               return cy.edges().filter(e => e.source().position('x') >= e.target().position('x')).map(e => e.id());"#,
+            vec![],
+        )
+        .await
+        .expect("script runs")
 }
