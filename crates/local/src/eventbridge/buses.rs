@@ -66,21 +66,21 @@ pub fn ensure_default(shared: &Shared) -> rusqlite::Result<()> {
 
 /// Reads one bus, if it exists.
 pub fn find(conn: &rusqlite::Connection, name: &str) -> rusqlite::Result<Option<Bus>> {
-    conn.query_row(
+    // Once per PutEvents request: kept prepared.
+    conn.prepare_cached(
         "SELECT name, description, log_level, log_include_detail, created_ms, modified_ms
          FROM event_buses WHERE name = ?1",
-        [name],
-        |row| {
-            Ok(Bus {
-                name: row.get(0)?,
-                description: row.get(1)?,
-                log_level: row.get(2)?,
-                log_include_detail: row.get(3)?,
-                created_ms: row.get(4)?,
-                modified_ms: row.get(5)?,
-            })
-        },
-    )
+    )?
+    .query_row([name], |row| {
+        Ok(Bus {
+            name: row.get(0)?,
+            description: row.get(1)?,
+            log_level: row.get(2)?,
+            log_include_detail: row.get(3)?,
+            created_ms: row.get(4)?,
+            modified_ms: row.get(5)?,
+        })
+    })
     .optional()
 }
 

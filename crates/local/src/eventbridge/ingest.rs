@@ -73,7 +73,7 @@ pub fn accept(
     request_id: &str,
     origin: Origin<'_>,
 ) -> Result<Vec<String>, AwsError> {
-    accept_serialized(shared, conn, route, &Serialized::of(event), now, request_id, origin)
+    accept_serialized(shared, conn, route, Serialized::of(event), now, request_id, origin)
 }
 
 /// An event and its JSON text as kept, made before taking the store (it is
@@ -83,27 +83,62 @@ pub struct Serialized<'a> {
     json: String,
     /// The text's MD5 digest, as SQS gives it, if made yet.
     md5: OnceCell<String>,
+    /// The rules it matched, if matched before the store was taken.
+    matched: Option<Matched>,
 }
 
 impl<'a> Serialized<'a> {
     /// `event` and its text.
     pub fn of(event: &'a Value) -> Self {
-        Self { event, json: event.to_string(), md5: OnceCell::new() }
+        Self { event, json: event.to_string(), md5: OnceCell::new(), matched: None }
     }
 
     /// `event`, its text `json` and the text's MD5 digest `md5`, made
-    /// earlier.
-    pub fn prepared(event: &'a Value, json: String, md5: String) -> Self {
-        Self { event, json, md5: OnceCell::from(md5) }
+    /// earlier, and the rules it matched if they were matched earlier too.
+    pub fn prepared(event: &'a Value, json: String, md5: String, matched: Option<Matched>) -> Self {
+        Self { event, json, md5: OnceCell::from(md5), matched }
     }
 }
 
-/// [`accept`] for an event already serialized.
+/// The rules of a bus an event matched, found before the store was taken:
+/// the single writer then only writes (the request's own thread matched,
+/// in parallel with the writer). Kept only if the writer finds the bus's
+/// rules unchanged since.
+pub struct Matched {
+    /// The compiled rules matched against.
+    rules: Arc<BusRules>,
+    /// The names of the rules matched, sorted.
+    names: Vec<String>,
+}
+
+impl Matched {
+    /// Matches `event` against the current compiled rules of `bus`, if they
+    /// are compiled and current (else the writer matches, with the store).
+    pub fn of(shared: &Shared, bus: &str, event: &Value) -> Option<Self> {
+        let rules = shared.routes.cached(bus)?;
+        let names = matching(&rules, event, Origin::default());
+        Some(Self { rules, names })
+    }
+}
+
+/// The names of `rules` that `event` reaches, sorted.
+fn matching(rules: &BusRules, event: &Value, origin: Origin<'_>) -> Vec<String> {
+    let mut matched: Vec<String> = rules.matcher.matching_rules(event).into_iter().cloned().collect();
+    if let Some((_, only)) = origin.replay
+        && !only.is_empty()
+    {
+        matched.retain(|rule| only.contains(rule));
+    }
+    matched.sort();
+    matched
+}
+
+/// [`accept`] for an event already serialized (and perhaps matched).
 pub fn accept_serialized(
     shared: &Shared,
     conn: &Connection,
     route: &BusRoute,
-    serialized: &Serialized<'_>,
+    serialized: Serialized<'_>,
     now: i64,
     request_id: &str,
     origin: Origin<'_>,
@@ -111,18 +146,17 @@ pub fn accept_serialized(
     let event = serialized.event;
     let id = event["id"].as_str().unwrap_or_default();
     // Like AWS, an event for a bus that does not exist is accepted and then
-    // reaches no rule; it is still kept, so it can be found.
-    let mut matched: Vec<String> = route.rules.matcher.matching_rules(event).into_iter().cloned().collect();
-    if let Some((_, only)) = origin.replay
-        && !only.is_empty()
-    {
-        matched.retain(|rule| only.contains(rule));
-    }
-    matched.sort();
+    // reaches no rule; it is still kept, so it can be found. Matches made
+    // before the store was taken stand if the rules are the same object:
+    // compiled rules are never changed, only replaced.
+    let matched = match serialized.matched {
+        Some(Matched { rules, names }) if origin.replay.is_none() && Arc::ptr_eq(&rules, &route.rules) => names,
+        _ => matching(&route.rules, event, origin),
+    };
     conn.prepare_cached(
         "INSERT INTO events (id, bus, received_ms, event_json, matched_rules) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![id, route.name, now, serialized.json, json!(matched).to_string()])?;
+    .execute(params![id, route.name, now, serialized.json, rule_names_json(&matched)])?;
     let event_seq = conn.last_insert_rowid();
     if let Some(bus) = &route.bus {
         if bus_log::logs(bus, Level::Error) {
@@ -218,21 +252,29 @@ fn schedule_deliveries<'r>(
     request_id: &str,
     rule_targets: impl IntoIterator<Item = (&'r str, &'r [RouteTarget])>,
 ) -> rusqlite::Result<()> {
-    let ingestion_time = rfc3339_seconds(kept.received_ms);
+    // Only an input transformer (or a constant input, or a path) needs
+    // these: the event as it is is the common case, and costs no format.
+    let ingestion_time = OnceCell::new();
     let id = kept.event["id"].as_str().unwrap_or_default();
     let mut scheduled = false;
     for (rule, targets) in rule_targets {
         if targets.is_empty() {
             continue;
         }
-        let rule_arn = rule_arn(shared, &bus.name, rule);
-        let context = DeliveryContext { rule_arn: &rule_arn, rule_name: rule, ingestion_time: &ingestion_time };
+        let arn = OnceCell::new();
         for target in targets {
             // A target that gets the event as it is reads it from the events
             // table: no need to write it twice.
             let payload = match &target.input {
                 TargetInput::MatchedEvent => Ok(None),
-                input => input.render(kept.event, &context).map(Some).map_err(|error| error.reason),
+                input => {
+                    let context = DeliveryContext {
+                        rule_arn: arn.get_or_init(|| rule_arn(shared, &bus.name, rule)),
+                        rule_name: rule,
+                        ingestion_time: ingestion_time.get_or_init(|| rfc3339_seconds(kept.received_ms)),
+                    };
+                    input.render(kept.event, &context).map(Some).map_err(|error| error.reason)
+                }
             };
             let delivery = NewDelivery {
                 event_seq: kept.seq,
@@ -265,6 +307,12 @@ fn schedule_deliveries<'r>(
         shared.deliveries_ready.notify_one();
     }
     Ok(())
+}
+
+/// The names of the rules an event matched as `events.matched_rules` keeps
+/// them: a JSON array.
+fn rule_names_json(names: &[String]) -> String {
+    serde_json::to_string(names).unwrap_or_else(|_| "[]".to_owned())
 }
 
 fn log_records(shared: &Shared, event: &Value, id: &str, bus: &str, matched: &[String]) -> Vec<Record> {

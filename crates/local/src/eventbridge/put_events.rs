@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::ingest::{self, BusRoutes, Origin, Serialized};
+use super::ingest::{self, BusRoutes, Matched, Origin, Serialized};
 use super::names::bus_name;
 use crate::clock::rfc3339_seconds;
 use crate::protocol::{AwsError, OpResult, required};
@@ -112,15 +112,16 @@ pub(super) fn put(shared: &Shared, input: Input, request_id: &str) -> OpResult {
         return Err(AwsError::validation("Total size of the entries in the request is over the limit."));
     }
     let now = shared.clock.now_ms();
-    // Built and serialized before taking the store: other requests write
-    // meanwhile.
+    // Built, serialized and matched before taking the store: other
+    // requests write meanwhile.
     let entries = entries
         .into_iter()
         .map(|entry| {
             let event = to_event(shared, &entry, now).map(|(event, id)| {
                 let json = event.to_string();
                 let md5 = crate::sqs::md5_of_body(&json);
-                Built { event, id, json, md5 }
+                let matched = Matched::of(shared, bus_name(entry.event_bus_name.as_deref()), &event);
+                Built { event, id, json, md5, matched }
             });
             (entry, event)
         })
@@ -139,6 +140,8 @@ struct Built {
     json: String,
     /// The text's MD5 digest, for SQS targets.
     md5: String,
+    /// The rules it matched, if the bus's rules were compiled and current.
+    matched: Option<Matched>,
 }
 
 /// Keeps a request's accepted events and logs its refused entries, in the
@@ -151,9 +154,9 @@ fn write(shared: &Shared, conn: &Connection, pending: Pending) -> OpResult {
     for (entry, event) in entries {
         let bus = routes.of(shared, conn, bus_name(entry.event_bus_name.as_deref()))?;
         match event {
-            Ok(Built { event, id, json, md5 }) => {
-                let serialized = Serialized::prepared(&event, json, md5);
-                ingest::accept_serialized(shared, conn, bus, &serialized, now, &request_id, Origin::default())?;
+            Ok(Built { event, id, json, md5, matched }) => {
+                let serialized = Serialized::prepared(&event, json, md5, matched);
+                ingest::accept_serialized(shared, conn, bus, serialized, now, &request_id, Origin::default())?;
                 results.push(json!({ "EventId": id }));
             }
             Err(error) => {
@@ -273,6 +276,33 @@ mod tests {
             ]
         );
         assert_eq!(records[8]["error"]["error_code"], "MalformedDetail");
+    }
+
+    #[test]
+    fn events_matched_before_the_store_is_taken_follow_a_rule_change() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let shared = system(dir.path());
+        let put = |detail_type: &str| {
+            let entry = json!({"Source": "shop", "DetailType": detail_type, "Detail": "{}"});
+            call(&shared, "PutEvents", json!({"Entries": [entry]}));
+        };
+        call(&shared, "PutRule", json!({"Name": "placed", "EventPattern": r#"{"detail-type":["OrderPlaced"]}"#}));
+        // The first compiles the bus's rules; the second is matched against
+        // them before it takes the store.
+        put("OrderPlaced");
+        put("OrderPlaced");
+        // A changed rule makes the compiled rules stale: they are not used
+        // before the store is taken (and a request that matched against them
+        // just before the change is matched again by the writer).
+        call(&shared, "PutRule", json!({"Name": "placed", "EventPattern": r#"{"detail-type":["OrderPaid"]}"#}));
+        put("OrderPlaced");
+        put("OrderPaid");
+        let conn = shared.store.conn();
+        let matched: Vec<String> = conn
+            .prepare("SELECT matched_rules FROM events ORDER BY seq")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("events");
+        assert_eq!(matched, [r#"["placed"]"#, r#"["placed"]"#, "[]", r#"["placed"]"#]);
     }
 
     #[test]

@@ -68,6 +68,16 @@ impl Routes {
         self.version.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// The compiled rules of a bus if they are current, without the store:
+    /// a request matches its events against them before it takes the
+    /// store's connection, and the writer keeps those matches only if the
+    /// rules it reads then are these very ones (`Arc::ptr_eq`).
+    pub fn cached(&self, bus: &str) -> Option<Arc<BusRules>> {
+        let version = self.version.load(Ordering::SeqCst);
+        let buses = self.buses.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        buses.get(bus).filter(|(built, _)| *built == version).map(|(_, rules)| rules.clone())
+    }
+
     /// The enabled rules of a bus, compiled, with their targets.
     pub fn of_bus(&self, conn: &rusqlite::Connection, bus: &str) -> rusqlite::Result<Arc<BusRules>> {
         let version = self.version.load(Ordering::SeqCst);

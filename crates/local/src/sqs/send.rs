@@ -140,7 +140,19 @@ pub fn enqueue(
 /// deliveries of a PutEvents request go to the same few queues, and
 /// [`enqueue`] would read and parse the queue for each message.
 #[derive(Debug, Default)]
-pub struct QueueLookups(RefCell<Vec<(String, Option<Queue>)>>);
+pub struct QueueLookups(RefCell<Vec<(String, Option<LookedUp>)>>);
+
+/// A queue as [`QueueLookups`] keeps it: what a plain message needs of it.
+#[derive(Debug)]
+struct LookedUp {
+    name: String,
+    /// `DelaySeconds`, in milliseconds.
+    delay_ms: i64,
+    /// `MaximumMessageSize`.
+    maximum_message_size: i64,
+    /// Whether receives waiting on it were woken for this transaction yet.
+    woken: bool,
+}
 
 impl QueueLookups {
     /// Puts a message with `body` (`md5_of_body` its MD5 digest, in hex) on
@@ -162,22 +174,66 @@ impl QueueLookups {
             Some(index) => index,
             None => {
                 let queue = match queue_from_arn(shared, queue_arn) {
-                    Some(name) => store::find(conn, &name)?,
+                    Some(name) => store::find(conn, &name)?.map(|queue| LookedUp {
+                        delay_ms: queue.attributes.delay_seconds() * 1000,
+                        maximum_message_size: queue.attributes.maximum_message_size(),
+                        name: queue.name,
+                        woken: false,
+                    }),
                     None => None,
                 };
                 queues.push((queue_arn.to_owned(), queue));
                 queues.len() - 1
             }
         };
-        let Some(queue) = &queues[index].1 else {
+        let Some(queue) = &mut queues[index].1 else {
             return Err(EnqueueError::NoSuchQueue(queue_arn.to_owned()));
         };
-        let message = NewMessage::new(body);
-        check(queue, &message).map_err(EnqueueError::Refused)?;
-        insert(conn, shared, queue, &message, md5_of_body.to_owned(), body_event)?;
-        wake::notify(shared, &queue.name);
+        check_body(body, queue.maximum_message_size).map_err(EnqueueError::Refused)?;
+        let now = shared.clock.now_ms();
+        let message_id = crate::ids::time_ordered();
+        // What `insert` writes for a message with no attributes, sent by
+        // the account, without the `NewMessage` (and its copy of the body).
+        conn.prepare_cached(
+            "INSERT INTO sqs_messages (queue, id, body, md5_body, sender_id, sent_ms, visible_ms, body_event)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            queue.name,
+            message_id,
+            if body_event.is_some() { "" } else { body },
+            md5_of_body,
+            shared.account_id,
+            now,
+            now + queue.delay_ms,
+            body_event,
+        ])?;
+        // Once per queue and transaction is enough: a woken receive looks
+        // only once the writer releases the store, and then sees every
+        // message of the transaction.
+        if !queue.woken {
+            queue.woken = true;
+            wake::notify(shared, &queue.name);
+        }
         Ok(())
     }
+}
+
+/// Checks the body of a message without attributes against SQS's rules and
+/// the queue's `MaximumMessageSize` (as [`check`] does).
+fn check_body(body: &str, maximum_message_size: i64) -> SqsResult<()> {
+    if body.is_empty() {
+        return Err(SqsError::missing("MessageBody"));
+    }
+    if !attrs::valid_text(body) {
+        return Err(SqsError::new(ErrorKind::InvalidMessageContents, INVALID_CHARACTERS));
+    }
+    if body.len() as i64 > maximum_message_size {
+        return Err(SqsError::invalid(format!(
+            "One or more parameters are invalid. Reason: Message must be shorter than {maximum_message_size} bytes."
+        )));
+    }
+    Ok(())
 }
 
 /// Checks a message against SQS's rules and the queue's limits.

@@ -72,6 +72,10 @@ impl Store {
         conn.pragma_update(None, "journal_size_limit", 67_108_864_i64).map_err(sqlite)?;
         conn.pragma_update(None, "temp_store", "MEMORY").map_err(sqlite)?;
         schema::migrate(&conn).map_err(sqlite)?;
+        // Every engine keeps its frequent statements prepared on this one
+        // connection; rusqlite's default of 16 would have PutEvents, the
+        // dispatcher and SQS receives evict each other's.
+        conn.set_prepared_statement_cache_capacity(128);
         let checkpointer = Checkpointer::start(&path).map_err(sqlite)?;
         Ok(Self { conn: Mutex::new(conn), _checkpointer: checkpointer })
     }

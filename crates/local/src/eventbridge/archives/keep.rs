@@ -84,6 +84,10 @@ pub fn keep(shared: &Shared, conn: &Connection, bus: &str, event: &Value, now: i
         return Ok(());
     }
     let archives = shared.archives.of_bus(conn, bus)?;
+    if archives.keep_all.is_empty() && archives.matcher.is_empty() {
+        // The usual bus, without archives: nothing to match.
+        return Ok(());
+    }
     let mut names: Vec<&String> = archives.keep_all.iter().collect();
     names.extend(archives.matcher.matching_rules(event));
     if names.is_empty() {
