@@ -1,6 +1,7 @@
 //! Helpers of the end-to-end tests: finding the built binaries and running
 //! processes that are cleaned up when a test ends, passed or failed.
 
+pub mod demo;
 pub mod window;
 
 use std::io::{BufRead, BufReader};

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use choreoscope_e2e::demo::{graphql, place_order};
 use choreoscope_e2e::window::{AppWindow, e2e_screenshot, local_endpoint, node_labels, wait_for};
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
@@ -73,7 +74,7 @@ async fn check_demo(client: &Client) {
 
     let endpoint = local_endpoint(client).await;
     let started = Instant::now();
-    let order = place_order(&endpoint).await;
+    let order = place_order(&endpoint, "Window").await;
     wait_until_delivered(&endpoint, &order).await;
     println!("order {order} DELIVERED {:?} after it was placed", started.elapsed());
     // The picture of the graph with the order's events listed beside it.
@@ -134,29 +135,6 @@ async fn check_graph(client: &Client) {
     println!("the demo's graph: {nodes} nodes, {edges} edges");
     let listed = BUSES.len() + RULES.len() + TARGETS.len() + ARCHIVES.len() + ["notification-provider"].len();
     assert!(nodes >= listed, "{nodes} nodes, fewer than the {listed} named here");
-}
-
-/// POSTs a GraphQL request to the demo on the local system.
-async fn graphql(endpoint: &str, query: &str, variables: Value) -> Value {
-    let response = reqwest::Client::new()
-        .post(format!("{endpoint}/graphql"))
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .expect("the demo's GraphQL endpoint answers");
-    let body: Value = response.json().await.expect("GraphQL answers JSON");
-    assert!(body.get("errors").is_none(), "GraphQL errors: {body}");
-    body["data"].clone()
-}
-
-async fn place_order(endpoint: &str) -> String {
-    let data = graphql(
-        endpoint,
-        "mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }",
-        json!({"input": {"customer": "Window", "restaurantId": "r-pizza", "items": [{"menuItemId": "m-margherita", "quantity": 1}]}}),
-    )
-    .await;
-    data["placeOrder"]["id"].as_str().expect("an order id").to_owned()
 }
 
 async fn wait_until_delivered(endpoint: &str, order: &str) {

@@ -16,6 +16,7 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use choreoscope_e2e::demo::{graphql, place_order};
 use choreoscope_e2e::window::{
     AppWindow, click, click_button, e2e_screenshot, local_endpoint, save_screenshot, text_of, wait_for,
 };
@@ -494,29 +495,6 @@ async fn set_traffic(endpoint: &str, orders_per_sec: f64) {
     let body = json!({"ordersPerSec": orders_per_sec});
     let response = http().post(format!("{endpoint}/_choreoscope/traffic")).json(&body).send().await.expect("traffic");
     assert_eq!(response.status(), 200, "traffic {body}: {:?}", response.text().await);
-}
-
-/// POSTs a GraphQL request to the demo on the local system.
-async fn graphql(endpoint: &str, query: &str, variables: Value) -> Value {
-    let response = http()
-        .post(format!("{endpoint}/graphql"))
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .expect("the demo's GraphQL endpoint answers");
-    let body: Value = response.json().await.expect("GraphQL answers JSON");
-    assert!(body.get("errors").is_none(), "GraphQL errors: {body}");
-    body["data"].clone()
-}
-
-async fn place_order(endpoint: &str, customer: &str) -> String {
-    let data = graphql(
-        endpoint,
-        "mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }",
-        json!({"input": {"customer": customer, "restaurantId": "r-pizza", "items": [{"menuItemId": "m-margherita", "quantity": 1}]}}),
-    )
-    .await;
-    data["placeOrder"]["id"].as_str().expect("an order id").to_owned()
 }
 
 /// Waits until the order is in `status`, and returns its history.
