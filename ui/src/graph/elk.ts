@@ -23,11 +23,6 @@ function loadElk(): Promise<ELK> {
   return elk;
 }
 
-/** Starts loading ELK now, so a layout asked for later waits less. */
-export function warmUpElk(): void {
-  void loadElk();
-}
-
 /** ELK's centre positions for the nodes of `cy` as they are now. */
 export async function elkPositions(cy: Core): Promise<Positions> {
   const graph = elkGraph(cy);

@@ -8,7 +8,7 @@ import type { Theme } from '../theme/theme';
 import type { DotFrame, LiveView } from './activity';
 import { shapeKey, toElements } from './elements';
 import { applyLive, createDotLayer } from './liveLayer';
-import { elkPositions, warmUpElk } from './elk';
+import { elkPositions } from './elk';
 import { FIT_PADDING, layoutTuning, MAX_FIT_ZOOM } from './layout';
 import { quickLayout } from './quickLayout';
 import { graphStyle, NEUTRALS } from './style';
@@ -168,7 +168,6 @@ export function createRenderer(
       callbacks.onLayoutDone(key);
       return;
     }
-    warmUpElk();
     place(quickPositions(), true, false);
     markStartup('quickLayout');
     callbacks.onLayoutDone(key);
