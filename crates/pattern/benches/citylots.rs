@@ -18,7 +18,8 @@
 //! (timed passes per figure, the fastest is reported; default 5, at most 3
 //! in the scaling runs), `--max-rules N`
 //! (largest rule count of the scaling runs; default 10,000), `--scaling-only`
-//! (only the run of all kinds together, for profiling it). Run without
+//! (only the run of all kinds together, for profiling it), `--scales 10000`
+//! (the rule counts of that run, to profile one). Run without
 //! `--bench` (as `cargo test --benches` does), it is a quick smoke test.
 
 #[path = "citylots/generator.rs"]
@@ -74,6 +75,8 @@ struct Options {
     max_rules: usize,
     /// Only the scaling run of all kinds together (for profiling it).
     scaling_only: bool,
+    /// The rule counts of the scaling run, if not [`SCALES`] (to profile one).
+    scales: Option<Vec<usize>>,
 }
 
 fn options() -> Options {
@@ -81,9 +84,9 @@ fn options() -> Options {
     // `cargo bench` passes `--bench`; without it the binary runs as a test (`cargo test --benches`).
     let bench = args.iter().any(|a| a == "--bench");
     let mut options = if bench {
-        Options { events: REFERENCE_EVENTS, runs: 5, max_rules: 10_000, scaling_only: false }
+        Options { events: REFERENCE_EVENTS, runs: 5, max_rules: 10_000, scaling_only: false, scales: None }
     } else {
-        Options { events: 2_000, runs: 1, max_rules: 100, scaling_only: false }
+        Options { events: 2_000, runs: 1, max_rules: 100, scaling_only: false, scales: None }
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -97,6 +100,11 @@ fn options() -> Options {
             "--runs" => options.runs = value().max(1),
             "--max-rules" => options.max_rules = value(),
             "--scaling-only" => options.scaling_only = true,
+            "--scales" => {
+                let list = args.next().unwrap_or_else(|| panic!("--scales takes a list such as 1,10000"));
+                let scales = list.split(',').map(|n| n.replace('_', "").parse().expect("--scales: numbers"));
+                options.scales = Some(scales.collect());
+            }
             _ => {}
         }
     }
@@ -369,7 +377,10 @@ fn main() {
     let scaling_runs = options.runs.min(3);
     let templates: Vec<Value> =
         rules.iter().map(|r| serde_json::from_str(&r.pattern).expect("the patterns are JSON")).collect();
-    let scales: Vec<usize> = SCALES.iter().copied().filter(|&n| n <= options.max_rules.max(1)).collect();
+    let scales: Vec<usize> = match &options.scales {
+        Some(scales) => scales.clone(),
+        None => SCALES.iter().copied().filter(|&n| n <= options.max_rules.max(1)).collect(),
+    };
     let largest = scales.last().copied().unwrap_or(1);
     let synthetic = synthetic::rules(&templates, largest);
     let mut added = Vec::new();

@@ -23,6 +23,7 @@
 
 mod affixes;
 mod ast;
+mod checks;
 mod cidr;
 mod error;
 mod event;

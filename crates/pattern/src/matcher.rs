@@ -19,19 +19,11 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use crate::ast::{Condition, Pattern};
+use crate::checks::{Checks, Field, Run};
 use crate::event::{Flattened, PathId, PathTrie};
-use crate::path_index::{PathIndex, TestRef};
-use crate::scratch::{self, ByPath, Check, Choice, Hit, Scratch};
+use crate::path_index::{Anchor, PathIndex, TestRef};
+use crate::scratch::{self, Hit, Scratch};
 use crate::value::{Scalar, number_key};
-
-/// One field of an alternative.
-#[derive(Debug, Clone)]
-struct Field {
-    path: PathId,
-    conditions: Vec<Condition>,
-    /// The field also passes when the event has no value at the path.
-    absence_passes: bool,
-}
 
 /// One alternative of a rule: all its fields must pass.
 #[derive(Debug, Clone)]
@@ -88,13 +80,11 @@ const RANGE_SPREAD: usize = 16;
 #[derive(Debug, Clone, Default)]
 struct Compiled {
     indexes: Vec<PathIndex>,
-    /// A copy of the alternatives, made in one go so that each one's fields
-    /// and conditions sit together in memory: with thousands of rules an
-    /// alternative to check is rarely cached, and scattered parts would
-    /// each cost a trip to memory.
-    alternatives: Vec<Alternative>,
+    /// The alternatives with more fields than their anchor, laid out for
+    /// checking.
+    checks: Checks,
     /// Alternatives with no field fit to be an anchor: checked for every event.
-    unanchored: Vec<u32>,
+    unanchored: Vec<Run>,
 }
 
 impl Compiled {
@@ -117,12 +107,9 @@ impl Compiled {
             let count = shared.get(key).copied().unwrap_or(1);
             if key.1 == IndexKey::Range { 1 + count / RANGE_SPREAD } else { count }
         };
-        let mut compiled = Self {
-            indexes: vec![PathIndex::default(); paths],
-            alternatives: alternatives.to_vec(),
-            unanchored: Vec::new(),
-        };
-        for (index, alternative) in alternatives.iter().enumerate() {
+        let mut compiled =
+            Self { indexes: vec![PathIndex::default(); paths], checks: Checks::default(), unanchored: Vec::new() };
+        for alternative in alternatives {
             let anchor = alternative
                 .fields
                 .iter()
@@ -133,17 +120,16 @@ impl Compiled {
             match anchor {
                 Some(field_index) => {
                     let field = &alternative.fields[field_index];
-                    let reference = TestRef {
-                        alternative: index as u32,
-                        field: field_index as u32,
-                        rule: alternative.rule as u32,
-                        single: alternative.fields.len() == 1,
+                    let reference = if alternative.fields.len() == 1 {
+                        TestRef::matching(alternative.rule)
+                    } else {
+                        TestRef::checking(compiled.checks.push(alternative.rule, &alternative.fields), field_index)
                     };
                     for condition in &field.conditions {
                         compiled.indexes[field.path as usize].insert(condition, reference);
                     }
                 }
-                None => compiled.unanchored.push(index as u32),
+                None => compiled.unanchored.push(compiled.checks.push(alternative.rule, &alternative.fields)),
             }
         }
         compiled.indexes.iter_mut().for_each(PathIndex::finish);
@@ -288,7 +274,7 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
 
     fn matching(&self, event: &Flattened<'_>, scratch: &mut Scratch) -> Vec<&R> {
         let compiled = self.compiled.get_or_init(|| Compiled::build(&self.alternatives, self.trie.len()));
-        let Scratch { by_path, hits, matched, check, folded, .. } = scratch;
+        let Scratch { by_path, hits, matched, check, folded, seen, .. } = scratch;
         hits.clear();
         matched.clear();
         for (leaf_index, leaf) in event.leaves.iter().enumerate() {
@@ -300,137 +286,51 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
                 // The anchor is the only field: the hit is a match, found
                 // without reading the alternative (removed rules are
                 // dropped below).
-                if test.single {
-                    matched.push(test.rule as usize);
-                } else {
-                    hits.push(Hit { alternative: test.alternative, leaf: leaf_index as u32, field: test.field });
+                match test.anchor() {
+                    Anchor::Match(rule) => matched.push(rule),
+                    Anchor::Check { run, field } => hits.push(Hit { run, leaf: leaf_index as u32, field }),
                 }
             });
         }
         if hits.is_empty() && compiled.unanchored.is_empty() {
-            return self.ids(matched);
+            return self.ids(matched, seen);
         }
         by_path.fill(self.trie.len(), event.leaves.iter().map(|leaf| leaf.path));
         hits.sort_unstable();
         hits.dedup();
         let mut rest = hits.as_slice();
-        while let Some(&Hit { alternative, field, .. }) = rest.first() {
-            let count = rest.iter().take_while(|hit| hit.alternative == alternative).count();
+        while let Some(&Hit { run, field, .. }) = rest.first() {
+            let count = rest.iter().take_while(|hit| hit.run == run).count();
             let anchor = Some((field as usize, &rest[..count]));
             rest = &rest[count..];
-            let alternative = &compiled.alternatives[alternative as usize];
-            if Self::passes(alternative, anchor, by_path, event, check) {
-                matched.push(alternative.rule);
-            }
+            matched.extend(compiled.checks.passes(run, anchor, by_path, event, check));
         }
-        for &alternative in &compiled.unanchored {
-            let alternative = &compiled.alternatives[alternative as usize];
-            if Self::passes(alternative, None, by_path, event, check) {
-                matched.push(alternative.rule);
-            }
+        for &run in &compiled.unanchored {
+            matched.extend(compiled.checks.passes(run, None, by_path, event, check));
         }
-        self.ids(matched)
+        self.ids(matched, seen)
     }
 
-    /// The ids of the matched rule slots, each once, in the order the rules
-    /// were added; removed rules are left out.
-    fn ids(&self, matched: &mut [usize]) -> Vec<&R> {
-        matched.sort_unstable();
+    /// The ids of the matched rule slots, each once, in the order they were
+    /// found; removed rules are left out. Duplicates are told by a bitset
+    /// of slots (`seen`, all clear before and after), which costs a few bit
+    /// operations a match where sorting the matches cost more than finding
+    /// them.
+    fn ids(&self, matched: &[usize], seen: &mut Vec<u64>) -> Vec<&R> {
+        if seen.len() < self.live.len() {
+            seen.resize(self.live.len(), 0);
+        }
         let mut ids = Vec::with_capacity(matched.len());
-        let mut last = None;
-        for &slot in matched.iter() {
-            if last != Some(slot) {
-                last = Some(slot);
-                if self.live[slot / 64] & (1 << (slot % 64)) != 0 {
-                    ids.push(&self.ids[slot]);
-                }
+        for &slot in matched {
+            let (word, bit) = (slot / 64, 1 << (slot % 64));
+            if self.live[word] & !seen[word] & bit != 0 {
+                seen[word] |= bit;
+                ids.push(&self.ids[slot]);
             }
+        }
+        for &slot in matched {
+            seen[slot / 64] = 0;
         }
         ids
     }
-
-    /// Whether an alternative passes: each field has a matching value (or,
-    /// with `exists: false`, none at all), drawn consistently from arrays.
-    /// `anchor` is the anchor field and its hits, from the index.
-    fn passes(
-        alternative: &Alternative,
-        mut anchor: Option<(usize, &[Hit])>,
-        by_path: &ByPath,
-        event: &Flattened<'_>,
-        check: &mut Check,
-    ) -> bool {
-        // A removed rule's alternatives may pass: `ids` leaves them out.
-        let fields = &alternative.fields;
-        if fields.len() == 1 && anchor.is_some() {
-            // The anchor field is the only one, and it got a hit.
-            return true;
-        }
-        let Check { leaves, choices, chosen, absent } = check;
-        leaves.clear();
-        choices.clear();
-        for (index, field) in fields.iter().enumerate() {
-            let at_path = by_path.get(field.path);
-            let start = leaves.len();
-            match anchor.take_if(|(field, _)| *field == index) {
-                Some((_, hits)) => leaves.extend(hits.iter().map(|hit| hit.leaf)),
-                None => leaves.extend(
-                    at_path
-                        .iter()
-                        .copied()
-                        .filter(|&leaf| field.conditions.iter().any(|c| c.passes(&event.leaves[leaf as usize].value))),
-                ),
-            }
-            let found = start..leaves.len();
-            if found.is_empty() && !field.absence_passes {
-                return false;
-            }
-            // A field nothing in the event has passes on absence outright.
-            if !found.is_empty() || !at_path.is_empty() {
-                choices.push(Choice { leaves: found, absence: field.absence_passes.then_some(field.path) });
-            }
-        }
-        if !event.has_arrays() {
-            // Without arrays every leaf is compatible with every other, so a
-            // field that has values cannot pass on absence.
-            return choices.iter().all(|choice| !choice.leaves.is_empty());
-        }
-        chosen.clear();
-        absent.clear();
-        consistent(choices, leaves, chosen, absent, event)
-    }
-}
-
-/// Whether one option per field can be chosen such that no two chosen
-/// leaves sit in different elements of the same array, and no path chosen as
-/// absent has a leaf in the elements the chosen leaves sit in.
-fn consistent(
-    choices: &[Choice],
-    leaves: &[u32],
-    chosen: &mut Vec<usize>,
-    absent: &mut Vec<PathId>,
-    event: &Flattened<'_>,
-) -> bool {
-    let Some((first, rest)) = choices.split_first() else {
-        return absent
-            .iter()
-            .all(|&path| event.at_path(path).all(|leaf| chosen.iter().any(|&other| !event.compatible(other, leaf))));
-    };
-    for &leaf in &leaves[first.leaves.clone()] {
-        let leaf = leaf as usize;
-        if chosen.iter().all(|&other| event.compatible(other, leaf)) {
-            chosen.push(leaf);
-            if consistent(rest, leaves, chosen, absent, event) {
-                return true;
-            }
-            chosen.pop();
-        }
-    }
-    if let Some(path) = first.absence {
-        absent.push(path);
-        if consistent(rest, leaves, chosen, absent, event) {
-            return true;
-        }
-        absent.pop();
-    }
-    false
 }

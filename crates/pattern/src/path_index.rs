@@ -5,23 +5,52 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::affixes::Affixes;
 use crate::ast::{Condition, Range};
+use crate::checks::Run;
 use crate::numeric_index::NumericIndex;
 use crate::text_map::{Refs, TextMap, push_ref};
 use crate::value::{Leaf, Scalar, fold_case_into, number_key};
 use crate::wildcard::Wildcard;
 
-/// The anchor field test of an alternative, with what a hit needs to know
-/// without reading the alternative itself (with many rules it is rarely
-/// cached).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// What a hit on the anchor field test of an alternative leads to, known
+/// without reading the alternative (with many rules it is rarely cached):
+/// the rule, when the anchor is the alternative's only field, or else the
+/// alternative's run of checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TestRef {
-    pub(crate) alternative: u32,
-    /// The rule slot of the alternative.
-    pub(crate) rule: u32,
+    /// The rule slot when `len` is 0, else where the run starts.
+    id: u32,
+    /// The run's length, or 0 when a hit is a match.
+    len: u32,
     /// The anchor field's index in the alternative.
-    pub(crate) field: u32,
-    /// The anchor is the alternative's only field: a hit is a match.
-    pub(crate) single: bool,
+    field: u32,
+}
+
+/// What a [`TestRef`] says.
+pub(crate) enum Anchor {
+    /// The rule slot matched.
+    Match(usize),
+    /// The alternative's other fields need checking; the anchor is field `field`.
+    Check { run: Run, field: u32 },
+}
+
+impl TestRef {
+    /// The only field of an alternative of rule slot `rule`.
+    pub(crate) fn matching(rule: usize) -> Self {
+        Self { id: rule as u32, len: 0, field: 0 }
+    }
+
+    /// Field `field` of the alternative checked by `run`.
+    pub(crate) fn checking(run: Run, field: usize) -> Self {
+        Self { id: run.start, len: run.len, field: field as u32 }
+    }
+
+    #[inline]
+    pub(crate) fn anchor(self) -> Anchor {
+        match self.len {
+            0 => Anchor::Match(self.id as usize),
+            len => Anchor::Check { run: Run { start: self.id, len }, field: self.field },
+        }
+    }
 }
 
 /// Wildcards, found by the literal text they start with and then by the

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
+use crate::checks::Run;
 use crate::event::{Flattened, PathId};
 
 /// Buffers larger than this many elements are dropped after use, so that one
@@ -19,8 +20,10 @@ pub(crate) struct Scratch {
     pub(crate) by_path: ByPath,
     /// Anchor hits of alternatives with more fields than their anchor.
     pub(crate) hits: Vec<Hit>,
-    /// Rule slots that matched.
+    /// Rule slots that matched, possibly more than once.
     pub(crate) matched: Vec<usize>,
+    /// A bit per rule slot, set while the matches are told apart.
+    pub(crate) seen: Vec<u64>,
     /// Working memory of checking one alternative.
     pub(crate) check: Check,
     /// A string value lower-cased.
@@ -31,7 +34,8 @@ pub(crate) struct Scratch {
 /// hits of one alternative are together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Hit {
-    pub(crate) alternative: u32,
+    /// The alternative's run of checks.
+    pub(crate) run: Run,
     pub(crate) leaf: u32,
     /// The anchor field's index in the alternative.
     pub(crate) field: u32,
@@ -99,6 +103,7 @@ impl Scratch {
             || self.by_path.leaves.capacity() > KEEP
             || self.hits.capacity() > KEEP
             || self.matched.capacity() > KEEP
+            || self.seen.capacity() > KEEP
             || self.check.leaves.capacity() > KEEP;
         if large {
             *self = Self::default();
