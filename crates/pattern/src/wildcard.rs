@@ -6,12 +6,17 @@ use crate::error::PatternError;
 /// More stars than this make EventBridge reject a wildcard as too complex.
 const MAX_STARS: usize = 5;
 
-/// A parsed wildcard: the literal runs between its stars.
+/// A parsed wildcard: the literal runs between its stars, held in one piece
+/// of text (with many rules a wildcard to try is rarely cached, and each
+/// separate run would cost a trip to memory).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Wildcard {
-    /// Literal runs; a pattern starting (ending) with `*` has an empty first
-    /// (last) run. One run means no star at all.
-    runs: Vec<String>,
+    /// The literal runs, one after another.
+    text: Box<str>,
+    /// Where each run ends in `text`. A pattern starting (ending) with `*`
+    /// has an empty first (last) run; one run means no star at all.
+    ends: [u32; MAX_STARS + 1],
+    runs: u8,
 }
 
 impl Wildcard {
@@ -43,34 +48,48 @@ impl Wildcard {
                 "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character",
             ));
         }
-        Ok(Self { runs })
+        let mut ends = [0; MAX_STARS + 1];
+        let mut joined = String::new();
+        for (end, run) in ends.iter_mut().zip(&runs) {
+            joined.push_str(run);
+            *end = u32::try_from(joined.len()).map_err(|_| PatternError::new("Event pattern is too long"))?;
+        }
+        Ok(Self { text: joined.into(), ends, runs: runs.len() as u8 })
+    }
+
+    /// Literal run `i`.
+    fn run(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text.as_bytes()[start..self.ends[i] as usize]
     }
 
     /// The literal text every match starts with (empty if it starts with `*`).
     pub(crate) fn leading(&self) -> &str {
-        self.runs.first().map_or("", String::as_str)
+        &self.text[..self.ends[0] as usize]
     }
 
     /// The literal text every match ends with (empty if it ends with `*`).
     pub(crate) fn trailing(&self) -> &str {
-        if self.runs.len() < 2 { "" } else { self.runs.last().map_or("", String::as_str) }
+        if self.runs < 2 { "" } else { &self.text[self.ends[self.runs as usize - 2] as usize..] }
     }
 
     /// Whether a string matches.
     pub(crate) fn matches(&self, text: &str) -> bool {
-        let (first, rest) = self.runs.split_first().map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
-        let Some((last, middle)) = rest.split_last() else {
+        let text = text.as_bytes();
+        let first = self.run(0);
+        if self.runs == 1 {
             return text == first;
-        };
+        }
         let Some(mut remaining) = text.strip_prefix(first) else { return false };
         // Leftmost placement of each middle run leaves the most room for the rest.
-        for run in middle {
-            match find(remaining.as_bytes(), run.as_bytes()) {
+        for i in 1..self.runs as usize - 1 {
+            let run = self.run(i);
+            match find(remaining, run) {
                 Some(at) => remaining = &remaining[at + run.len()..],
                 None => return false,
             }
         }
-        remaining.len() >= last.len() && remaining.ends_with(last.as_str())
+        remaining.ends_with(self.run(self.runs as usize - 1))
     }
 }
 
@@ -110,6 +129,19 @@ mod tests {
         assert!(matches("*é*", "aébé"));
         assert!(matches("a*bc*d", "abbcd"));
         assert!(!matches("a*bc*d", "abbd"));
+    }
+
+    #[test]
+    fn leading_and_trailing_text_are_the_end_runs() {
+        let ends = |pattern: &str| {
+            let wildcard = Wildcard::parse(pattern).expect("valid");
+            (wildcard.leading().to_string(), wildcard.trailing().to_string())
+        };
+        assert_eq!(ends("2*0*1*7"), ("2".into(), "7".into()));
+        assert_eq!(ends("*218"), ("".into(), "218".into()));
+        assert_eq!(ends("143*"), ("143".into(), "".into()));
+        assert_eq!(ends("abc"), ("abc".into(), "".into()), "no star: all leading");
+        assert_eq!(ends(r"é\**\*x"), ("é*".into(), "*x".into()), "escaped stars are literal");
     }
 
     #[test]
