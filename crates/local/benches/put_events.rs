@@ -37,6 +37,11 @@ mod throughput;
 
 use std::time::Duration;
 
+/// The allocator the `choreoscope-local` binary and the app run the local
+/// system with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use client::{ms, thousands};
 use latency::Probe;
 
