@@ -5,6 +5,7 @@
 //! store, else by a delivery scheduled for the dispatcher), all in the
 //! caller's transaction.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::sync::Arc;
 
@@ -63,7 +64,6 @@ pub struct Origin<'a> {
 
 /// Keeps one accepted event, matches it against the bus's enabled rules,
 /// logs receipt, ingestion and matching, and schedules its deliveries.
-/// Returns the names of the rules it matched.
 pub fn accept(
     shared: &Shared,
     conn: &Connection,
@@ -72,7 +72,7 @@ pub fn accept(
     now: i64,
     request_id: &str,
     origin: Origin<'_>,
-) -> Result<Vec<String>, AwsError> {
+) -> Result<(), AwsError> {
     accept_serialized(shared, conn, route, Serialized::of(event), now, request_id, origin)
 }
 
@@ -80,23 +80,23 @@ pub fn accept(
 /// the same whoever receives it).
 pub struct Serialized<'a> {
     event: &'a Value,
-    json: String,
+    json: Cow<'a, str>,
     /// The text's MD5 digest, as SQS gives it, if made yet.
     md5: OnceCell<String>,
     /// The rules it matched, if matched before the store was taken.
-    matched: Option<Matched>,
+    matched: Option<&'a Matched>,
 }
 
 impl<'a> Serialized<'a> {
     /// `event` and its text.
     pub fn of(event: &'a Value) -> Self {
-        Self { event, json: event.to_string(), md5: OnceCell::new(), matched: None }
+        Self { event, json: Cow::Owned(event.to_string()), md5: OnceCell::new(), matched: None }
     }
 
     /// `event`, its text `json` and the text's MD5 digest `md5`, made
     /// earlier, and the rules it matched if they were matched earlier too.
-    pub fn prepared(event: &'a Value, json: String, md5: String, matched: Option<Matched>) -> Self {
-        Self { event, json, md5: OnceCell::from(md5), matched }
+    pub fn prepared(event: &'a Value, json: &'a str, md5: &str, matched: Option<&'a Matched>) -> Self {
+        Self { event, json: Cow::Borrowed(json), md5: OnceCell::from(md5.to_owned()), matched }
     }
 }
 
@@ -142,21 +142,23 @@ pub fn accept_serialized(
     now: i64,
     request_id: &str,
     origin: Origin<'_>,
-) -> Result<Vec<String>, AwsError> {
+) -> Result<(), AwsError> {
     let event = serialized.event;
     let id = event["id"].as_str().unwrap_or_default();
     // Like AWS, an event for a bus that does not exist is accepted and then
     // reaches no rule; it is still kept, so it can be found. Matches made
     // before the store was taken stand if the rules are the same object:
     // compiled rules are never changed, only replaced.
-    let matched = match serialized.matched {
-        Some(Matched { rules, names }) if origin.replay.is_none() && Arc::ptr_eq(&rules, &route.rules) => names,
-        _ => matching(&route.rules, event, origin),
+    let matched: Cow<'_, [String]> = match serialized.matched {
+        Some(Matched { rules, names }) if origin.replay.is_none() && Arc::ptr_eq(rules, &route.rules) => {
+            Cow::Borrowed(names)
+        }
+        _ => Cow::Owned(matching(&route.rules, event, origin)),
     };
     conn.prepare_cached(
         "INSERT INTO events (id, bus, received_ms, event_json, matched_rules) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![id, route.name, now, serialized.json, rule_names_json(&matched)])?;
+    .execute(params![id, route.name, now, &*serialized.json, rule_names_json(&matched)])?;
     let event_seq = conn.last_insert_rowid();
     if let Some(bus) = &route.bus {
         if bus_log::logs(bus, Level::Error) {
@@ -167,7 +169,7 @@ pub fn accept_serialized(
         schedule_deliveries(shared, conn, bus, &route.queues, &kept, request_id, targets)?;
         super::archives::keep(shared, conn, &bus.name, event, now)?;
     }
-    Ok(matched)
+    Ok(())
 }
 
 /// Logs `EVENT_INGEST_FAILURE` for a PutEvents entry the bus refused (it

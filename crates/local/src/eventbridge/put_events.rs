@@ -146,8 +146,9 @@ struct Built {
 
 /// Keeps a request's accepted events and logs its refused entries, in the
 /// transaction of its group.
-fn write(shared: &Shared, conn: &Connection, pending: Pending) -> OpResult {
+fn write(shared: &Shared, conn: &Connection, pending: &Pending) -> OpResult {
     let Pending { entries, now, request_id } = pending;
+    let now = *now;
     let mut results = Vec::with_capacity(entries.len());
     let mut failed = 0;
     let mut routes = BusRoutes::default();
@@ -155,8 +156,8 @@ fn write(shared: &Shared, conn: &Connection, pending: Pending) -> OpResult {
         let bus = routes.of(shared, conn, bus_name(entry.event_bus_name.as_deref()))?;
         match event {
             Ok(Built { event, id, json, md5, matched }) => {
-                let serialized = Serialized::prepared(&event, json, md5, matched);
-                ingest::accept_serialized(shared, conn, bus, serialized, now, &request_id, Origin::default())?;
+                let serialized = Serialized::prepared(event, json, md5, matched.as_ref());
+                ingest::accept_serialized(shared, conn, bus, serialized, now, request_id, Origin::default())?;
                 results.push(json!({ "EventId": id }));
             }
             Err(error) => {
@@ -169,7 +170,7 @@ fn write(shared: &Shared, conn: &Connection, pending: Pending) -> OpResult {
                     entry.detail_type.as_deref(),
                     error.code,
                     &error.message,
-                    &request_id,
+                    request_id,
                 )?;
                 results.push(json!({ "ErrorCode": error.code, "ErrorMessage": error.message }));
             }
