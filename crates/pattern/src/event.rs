@@ -157,17 +157,23 @@ pub(crate) struct Flattened<'e> {
     arrays: u32,
     /// Whether some leaf sits in an array.
     in_arrays: bool,
+    /// The nodes of the tested field names of the objects being read, to
+    /// find a name given twice in one object (see [`Self::from_json`]).
+    pub(crate) names: Vec<u32>,
+    /// Reading the text found a tested field name given twice in one object.
+    pub(crate) duplicate: bool,
 }
 
 impl Flattened<'_> {
     /// Empties it for the next event, keeping its buffers (the leaves' too:
     /// collecting an emptied vector into one of the same layout reuses it).
     pub(crate) fn recycle(self) -> Flattened<'static> {
-        let Self { mut leaves, mut frames, .. } = self;
+        let Self { mut leaves, mut frames, mut names, .. } = self;
         leaves.clear();
         frames.clear();
+        names.clear();
         let leaves = leaves.into_iter().map(|_| unreachable!("the leaves were cleared")).collect();
-        Flattened { leaves, frames, arrays: 0, in_arrays: false }
+        Flattened { leaves, frames, arrays: 0, in_arrays: false, names, duplicate: false }
     }
 }
 
@@ -262,7 +268,9 @@ impl<'e> Flattened<'e> {
 
     /// Flattens an event given as JSON text, reading only what rules test,
     /// into `buffers` (from [`Self::recycle`]): with the [`Reader`] where it
-    /// can, else with serde_json.
+    /// can, else with serde_json. An object that gives a tested field name
+    /// twice is read as serde_json reads it into a `Value` (the last value
+    /// stands), so that matching the text and matching its `Value` agree.
     pub(crate) fn from_json(
         trie: &PathTrie,
         text: &'e str,
@@ -273,19 +281,58 @@ impl<'e> Flattened<'e> {
             return Ok(flat);
         }
         // The common case did not apply: start over with serde_json.
-        flat.leaves.clear();
-        flat.frames.clear();
-        flat.arrays = 0;
-        flat.in_arrays = false;
+        flat.clear();
         Self::from_json_with_serde(trie, text, flat)
     }
 
     /// [`Self::from_json`] with serde_json only.
     fn from_json_with_serde(trie: &PathTrie, text: &'e str, mut flat: Self) -> Result<Self, serde_json::Error> {
+        match flat.read_with_serde(trie, text) {
+            Ok(()) => Ok(flat),
+            Err(_) if flat.duplicate => {
+                let value: Value = serde_json::from_str(text)?;
+                let from_value = Flattened::from_value(trie, &value, Flattened::default());
+                flat.clear();
+                flat.leaves.extend(from_value.leaves.into_iter().map(|leaf| EventLeaf {
+                    path: leaf.path,
+                    value: leaf.value.into_owned(),
+                    frame: leaf.frame,
+                }));
+                flat.frames = from_value.frames;
+                flat.arrays = from_value.arrays;
+                flat.in_arrays = from_value.in_arrays;
+                Ok(flat)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.leaves.clear();
+        self.frames.clear();
+        self.names.clear();
+        self.arrays = 0;
+        self.in_arrays = false;
+        self.duplicate = false;
+    }
+
+    /// [`Self::from_json`] with serde_json's reader.
+    fn read_with_serde(&mut self, trie: &PathTrie, text: &'e str) -> Result<(), serde_json::Error> {
         let mut deserializer = serde_json::Deserializer::from_str(text);
-        Node { trie, node: 0, flat: &mut flat, frame: 0, top: true }.deserialize(&mut deserializer)?;
-        deserializer.end()?;
-        Ok(flat)
+        Node { trie, node: 0, flat: self, frame: 0, top: true }.deserialize(&mut deserializer)?;
+        deserializer.end()
+    }
+
+    /// Notes that the object whose names start at `mark` in
+    /// [`Self::names`] has a tested field leading to `node`; `false` if it
+    /// had one already.
+    pub(crate) fn note_name(&mut self, mark: usize, node: u32) -> bool {
+        if self.names[mark..].contains(&node) {
+            self.duplicate = true;
+            return false;
+        }
+        self.names.push(node);
+        true
     }
 }
 
@@ -363,14 +410,21 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(());
         }
+        let mark = flat.names.len();
         while let Some(found) = map.next_key_seed(ChildOf { trie, node })? {
             match found {
-                Some(child) => map.next_value_seed(Node { trie, node: child, flat: &mut *flat, frame, top: false })?,
+                Some(child) => {
+                    if !flat.note_name(mark, child) {
+                        return Err(serde::de::Error::custom("a field name given twice"));
+                    }
+                    map.next_value_seed(Node { trie, node: child, flat: &mut *flat, frame, top: false })?
+                }
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
+        flat.names.truncate(mark);
         Ok(())
     }
 

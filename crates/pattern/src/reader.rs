@@ -169,6 +169,8 @@ impl<'e> Reader<'e> {
             self.at += 1;
             return Ok(());
         }
+        // A tested name given twice is left to serde_json (see `Flattened::from_json`).
+        let mark = flat.names.len();
         loop {
             if self.whitespace() != b'"' {
                 return Err(GiveUp);
@@ -179,11 +181,17 @@ impl<'e> Reader<'e> {
                 Target::Node(node) => trie.child(node, name).map_or(Target::Skip, Target::Node),
                 Target::Skip => Target::Skip,
             };
+            if let Target::Node(child) = child
+                && !flat.note_name(mark, child)
+            {
+                return Err(GiveUp);
+            }
             self.value(trie, child, frame, flat, depth + 1)?;
             match self.whitespace() {
                 b',' => self.at += 1,
                 b'}' => {
                     self.at += 1;
+                    flat.names.truncate(mark);
                     return Ok(());
                 }
                 _ => return Err(GiveUp),

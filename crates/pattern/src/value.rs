@@ -60,7 +60,6 @@ pub(crate) enum Leaf<'e> {
 
 impl Leaf<'_> {
     /// The same leaf, owning its string.
-    #[cfg(test)]
     pub(crate) fn into_owned(self) -> Leaf<'static> {
         match self {
             Self::Str(s) => Leaf::Str(Cow::Owned(s.into_owned())),

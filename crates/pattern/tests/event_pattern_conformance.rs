@@ -136,3 +136,25 @@ fn correctness_cases_agree_between_text_and_value() {
         }
     }
 }
+
+/// A field name given twice in one object: the last value stands, as when
+/// serde_json reads the event into a `Value`, whichever way it is matched
+/// (found by the matcher fuzz target).
+#[test]
+fn a_field_name_given_twice_keeps_its_last_value() {
+    let pattern =
+        r#"{"source": [{"prefix": "shop"}], "detail": {"items": {"sku": ["a"], "qty": [{"numeric": [">", 0]}]}}}"#;
+    let mut matcher = Matcher::new();
+    matcher.add_rule("rule", Pattern::parse(pattern).expect("valid"));
+    for (event, matches) in [
+        (r#"{"source": "shop.orders", "detail": {"items": [{"sku": "a", "sku": "b", "qty": 1}]}}"#, false),
+        (r#"{"source": "shop.orders", "detail": {"items": [{"sku": "b", "sku": "a", "qty": 1}]}}"#, true),
+        // The same with an escape in the text, which the one-pass reader leaves to serde_json.
+        (r#"{"source": "shop.or\u0064ers", "detail": {"items": [{"sku": "a", "sku": "b", "qty": 1}]}}"#, false),
+    ] {
+        let value: serde_json::Value = serde_json::from_str(event).expect("JSON");
+        let expected: &[&&str] = if matches { &[&"rule"] } else { &[] };
+        assert_eq!(matcher.matching_rules(&value), expected, "{event}");
+        assert_eq!(matcher.matching_rules_json(event).expect("JSON"), expected, "{event}");
+    }
+}
