@@ -280,8 +280,13 @@ impl<'e> Flattened<'e> {
         if Reader::event(trie, text, &mut flat).is_ok() {
             return Ok(flat);
         }
-        // The common case did not apply: start over with serde_json.
+        // The common case did not apply: start over with serde_json, or
+        // with a `Value` straight away when the reader found a name twice.
+        let duplicate = flat.duplicate;
         flat.clear();
+        if duplicate {
+            return Self::through_value(trie, text, flat);
+        }
         Self::from_json_with_serde(trie, text, flat)
     }
 
@@ -290,21 +295,27 @@ impl<'e> Flattened<'e> {
         match flat.read_with_serde(trie, text) {
             Ok(()) => Ok(flat),
             Err(_) if flat.duplicate => {
-                let value: Value = serde_json::from_str(text)?;
-                let from_value = Flattened::from_value(trie, &value, Flattened::default());
                 flat.clear();
-                flat.leaves.extend(from_value.leaves.into_iter().map(|leaf| EventLeaf {
-                    path: leaf.path,
-                    value: leaf.value.into_owned(),
-                    frame: leaf.frame,
-                }));
-                flat.frames = from_value.frames;
-                flat.arrays = from_value.arrays;
-                flat.in_arrays = from_value.in_arrays;
-                Ok(flat)
+                Self::through_value(trie, text, flat)
             }
             Err(error) => Err(error),
         }
+    }
+
+    /// Reads the event into a `Value` and flattens that, owning the
+    /// leaves' strings: for an object that gives a tested name twice.
+    fn through_value(trie: &PathTrie, text: &str, mut flat: Self) -> Result<Self, serde_json::Error> {
+        let value: Value = serde_json::from_str(text)?;
+        let from_value = Flattened::from_value(trie, &value, Flattened::default());
+        flat.leaves.extend(from_value.leaves.into_iter().map(|leaf| EventLeaf {
+            path: leaf.path,
+            value: leaf.value.into_owned(),
+            frame: leaf.frame,
+        }));
+        flat.frames = from_value.frames;
+        flat.arrays = from_value.arrays;
+        flat.in_arrays = from_value.in_arrays;
+        Ok(flat)
     }
 
     fn clear(&mut self) {
