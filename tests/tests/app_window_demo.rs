@@ -290,7 +290,16 @@ async fn showing(client: &Client) -> (usize, usize) {
 /// A pattern typed into the explorer narrows the list to the events it
 /// matches: the story's CourierAssigned and OrderDelivered, nothing else.
 async fn check_pattern_filter(client: &Client, story: &[StoryRow]) {
-    let (shown, total) = showing(client).await;
+    // The explorer reads the bus logs on its own clock: wait until it has
+    // caught up with the story before counting.
+    let started = Instant::now();
+    let (shown, total) = loop {
+        let (shown, total) = showing(client).await;
+        if total >= story.len() || started.elapsed() > Duration::from_secs(10) {
+            break (shown, total);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     assert_eq!(shown, total, "nothing filtered yet");
     assert!(total >= story.len(), "the explorer lists {total} events, the story {}", story.len());
     let wanted = ["CourierAssigned", "OrderDelivered"];
