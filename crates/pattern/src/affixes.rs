@@ -117,6 +117,11 @@ impl<T> Affixes<T> {
     pub(crate) fn is_empty(&self) -> bool {
         self.by_length.is_empty()
     }
+
+    /// How many lengths there are: the lookups a value can take.
+    pub(crate) fn lengths(&self) -> usize {
+        self.by_length.len()
+    }
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ mod cidr;
 mod error;
 mod event;
 mod matcher;
+mod memo;
 mod numeric_index;
 mod parse;
 mod path_index;

@@ -15,15 +15,17 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hash;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::Value;
 
 use crate::ast::{Condition, Pattern};
 use crate::checks::{Checks, Field, Run};
 use crate::event::{Flattened, PathId, PathTrie};
+use crate::memo::Recall;
 use crate::path_index::{Anchor, PathIndex, TestRef};
 use crate::scratch::{self, Hit, Scratch};
-use crate::value::{Scalar, number_key};
+use crate::value::{Leaf, Scalar, number_key};
 
 /// One alternative of a rule: all its fields must pass.
 #[derive(Debug, Clone)]
@@ -83,6 +85,9 @@ const RANGE_SPREAD: usize = 16;
 /// only alternatives whose anchor got a hit need checking.
 #[derive(Debug, Clone, Default)]
 struct Compiled {
+    /// Tells this index from every other built in the process, for the
+    /// per-thread memos of string hits (see [`crate::memo`]).
+    id: u64,
     indexes: Vec<PathIndex>,
     /// The alternatives with more fields than their anchor, laid out for
     /// checking.
@@ -111,8 +116,13 @@ impl Compiled {
             let count = shared.get(key).copied().unwrap_or(1);
             if key.1 == IndexKey::Range { 1 + count / RANGE_SPREAD } else { count }
         };
-        let mut compiled =
-            Self { indexes: vec![PathIndex::default(); paths], checks: Checks::default(), unanchored: Vec::new() };
+        static BUILT: AtomicU64 = AtomicU64::new(0);
+        let mut compiled = Self {
+            id: BUILT.fetch_add(1, Ordering::Relaxed),
+            indexes: vec![PathIndex::default(); paths],
+            checks: Checks::default(),
+            unanchored: Vec::new(),
+        };
         for alternative in alternatives {
             let anchor = alternative
                 .fields
@@ -278,15 +288,16 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
 
     fn matching(&self, event: &Flattened<'_>, scratch: &mut Scratch) -> Vec<&R> {
         let compiled = self.compiled.get_or_init(|| Compiled::build(&self.alternatives, self.trie.len()));
-        let Scratch { by_path, hits, matched, check, folded, seen, .. } = scratch;
+        let Scratch { by_path, hits, matched, check, folded, seen, memos, .. } = scratch;
         hits.clear();
         matched.clear();
+        let memo = memos.of(compiled.id);
         for (leaf_index, leaf) in event.leaves.iter().enumerate() {
             let index = &compiled.indexes[leaf.path as usize];
             if index.is_empty() {
                 continue;
             }
-            index.hits(&leaf.value, folded, &mut |test| {
+            let mut hit = |test: TestRef| {
                 // The anchor is the only field: the hit is a match, found
                 // without reading the alternative (removed rules are
                 // dropped below).
@@ -294,7 +305,21 @@ impl<R: Clone + Eq + Hash> Matcher<R> {
                     Anchor::Match(rule) => matched.push(rule),
                     Anchor::Check { run, field } => hits.push(Hit { run, leaf: leaf_index as u32, field }),
                 }
-            });
+            };
+            match &leaf.value {
+                Leaf::Str(text) if index.remembered() => match memo.recall(leaf.path, text) {
+                    Recall::Known(known) => known.iter().copied().for_each(hit),
+                    Recall::Learn(learning) => {
+                        index.string_hits(text, folded, &mut |test| {
+                            memo.push(test);
+                            hit(test);
+                        });
+                        memo.learn(learning);
+                    }
+                    Recall::Skip => index.string_hits(text, folded, &mut hit),
+                },
+                value => index.hits(value, folded, &mut hit),
+            }
         }
         if hits.is_empty() && compiled.unanchored.is_empty() {
             return self.ids(matched, seen);
@@ -391,5 +416,29 @@ mod tests {
             expected.insert(0, 0);
             assert_eq!(matched(&matcher, event), expected);
         }
+    }
+
+    /// Values at a path with many affixes are remembered (see
+    /// `crate::memo`): repeated or not, they match as the first time.
+    #[test]
+    fn remembered_values_match_as_the_first_time_and_so_do_values_never_repeated() {
+        let mut matcher = Matcher::new();
+        for (id, affix) in ["a", "ab", "abc", "abcd"].iter().enumerate() {
+            let prefix = format!(r#"{{"street": [{{"prefix": "{affix}"}}]}}"#);
+            let suffix = format!(r#"{{"street": [{{"suffix": "{affix}"}}], "n": [1]}}"#);
+            matcher.add_rule(id, Pattern::parse(&prefix).expect("valid"));
+            matcher.add_rule(10 + id, Pattern::parse(&suffix).expect("valid"));
+        }
+        let event = |street: &str, n: u32| format!(r#"{{"street": "{street}", "n": {n}}}"#);
+        for round in 0..2_000 {
+            assert_eq!(matched(&matcher, &event("abcde", 1)), [0, 1, 2, 3], "round {round}");
+            assert_eq!(matched(&matcher, &event("xab", 1)), [11], "round {round}");
+            assert_eq!(matched(&matcher, &event("xab", 2)), Vec::<usize>::new(), "round {round}");
+            // A value never seen before, so the path soon stops being remembered.
+            assert_eq!(matched(&matcher, &event(&format!("ab{round}a"), 1)), [0, 1, 10], "round {round}");
+        }
+        // A new rule set is a new index, whose memo knows nothing of the old hits.
+        matcher.add_rule(20, Pattern::parse(r#"{"street": [{"prefix": "abcde"}]}"#).expect("valid"));
+        assert_eq!(matched(&matcher, &event("abcde", 1)), [0, 1, 2, 3, 20]);
     }
 }

@@ -102,6 +102,11 @@ impl Wildcards {
         self.by_leading.is_empty() && self.by_trailing.is_empty() && self.unanchored.is_empty()
     }
 
+    /// The lookups and tries a value takes, at least.
+    fn cost(&self) -> usize {
+        self.by_leading.lengths() + self.by_trailing.lengths() + self.unanchored.len()
+    }
+
     fn hits(&self, text: &str, hit: &mut impl FnMut(TestRef)) {
         let mut check = |(wildcard, test): &(Wildcard, TestRef)| {
             if wildcard.matches(text) {
@@ -138,7 +143,14 @@ pub(crate) struct PathIndex {
     /// Whether no condition was added: the path is tested by rules, but
     /// never as an anchor.
     empty: bool,
+    /// Whether a string takes enough lookups here to be worth remembering
+    /// (see [`crate::memo`]).
+    remembered: bool,
 }
+
+/// A string value taking at least this many lookups at a path is worth
+/// remembering: one lookup then finds its hits.
+const REMEMBERED_FROM: usize = 4;
 
 impl PathIndex {
     /// Adds an anchor condition (only conditions with an index key are anchors).
@@ -178,6 +190,18 @@ impl PathIndex {
             && self.folded_suffixes.is_empty()
             && self.wildcards.is_empty()
             && self.range_index.is_none();
+        let unfolded = self.folded.is_empty() && self.folded_prefixes.is_empty() && self.folded_suffixes.is_empty();
+        let lookups = 1
+            + self.prefixes.lengths()
+            + self.suffixes.lengths()
+            + self.wildcards.cost()
+            + if unfolded { 0 } else { 1 + self.folded_prefixes.lengths() + self.folded_suffixes.lengths() };
+        self.remembered = lookups >= REMEMBERED_FROM;
+    }
+
+    /// Whether a string's hits here are worth remembering (known once finished).
+    pub(crate) fn remembered(&self) -> bool {
+        self.remembered
     }
 
     /// Whether no value can hit anything (known once finished).
@@ -206,7 +230,8 @@ impl PathIndex {
         tests.iter().copied().for_each(&mut *hit);
     }
 
-    fn string_hits(&self, text: &str, folded: &mut String, hit: &mut impl FnMut(TestRef)) {
+    /// Calls `hit` for every test a string value satisfies.
+    pub(crate) fn string_hits(&self, text: &str, folded: &mut String, hit: &mut impl FnMut(TestRef)) {
         self.strings.get(text.as_bytes()).iter().copied().for_each(&mut *hit);
         self.prefixes.prefixes_of(text, &mut |t| hit(*t));
         self.suffixes.suffixes_of(text, &mut |t| hit(*t));

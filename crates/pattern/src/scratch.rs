@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use crate::checks::Run;
 use crate::event::{Flattened, PathId};
+use crate::memo::Memos;
 
 /// Buffers larger than this many elements are dropped after use, so that one
 /// huge event does not pin its memory for the thread's lifetime.
@@ -28,6 +29,8 @@ pub(crate) struct Scratch {
     pub(crate) check: Check,
     /// A string value lower-cased.
     pub(crate) folded: String,
+    /// The hits of string values seen before, per index.
+    pub(crate) memos: Memos,
 }
 
 /// A leaf that satisfied the anchor field of an alternative. Sorted, the

@@ -52,12 +52,12 @@ pub(crate) fn push_ref<K: Eq + Hash, T>(map: &mut HashMap<K, Refs<T>>, key: K, p
 
 /// A text of at most 16 bytes: its first 8 bytes, its last 8 (none if it
 /// has at most 8) and its length, which together tell it from any other.
-type Short = (u64, u64, u8);
+pub(crate) type Short = (u64, u64, u8);
 
 /// The most bytes a [`Short`] key holds.
-const SHORT: usize = 16;
+pub(crate) const SHORT: usize = 16;
 
-fn short(bytes: &[u8]) -> Short {
+pub(crate) fn short(bytes: &[u8]) -> Short {
     let len = bytes.len();
     let last = if len > 8 { pack(&bytes[len - 8..]) } else { 0 };
     (pack(&bytes[..len.min(8)]), last, len as u8)
