@@ -12,7 +12,8 @@ use crate::ast::Condition;
 use crate::event::{Flattened, PathId};
 use crate::scratch::{ByPath, Check, Choice, Hit};
 
-/// One field of an alternative: all its fields must pass.
+/// One field of an alternative: it passes when one of its conditions holds
+/// for a value at its path (or, with `absence_passes`, when there is none).
 #[derive(Debug, Clone)]
 pub(crate) struct Field {
     pub(crate) path: PathId,

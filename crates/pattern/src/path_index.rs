@@ -183,20 +183,22 @@ impl PathIndex {
             && self.trues.is_empty()
             && self.falses.is_empty()
             && self.nulls.is_empty()
-            && self.folded.is_empty()
+            && !self.has_folded()
             && self.prefixes.is_empty()
             && self.suffixes.is_empty()
-            && self.folded_prefixes.is_empty()
-            && self.folded_suffixes.is_empty()
             && self.wildcards.is_empty()
             && self.range_index.is_none();
-        let unfolded = self.folded.is_empty() && self.folded_prefixes.is_empty() && self.folded_suffixes.is_empty();
-        let lookups = 1
-            + self.prefixes.lengths()
-            + self.suffixes.lengths()
-            + self.wildcards.cost()
-            + if unfolded { 0 } else { 1 + self.folded_prefixes.lengths() + self.folded_suffixes.lengths() };
+        let folded_lookups =
+            if self.has_folded() { 1 + self.folded_prefixes.lengths() + self.folded_suffixes.lengths() } else { 0 };
+        let lookups = 1 + self.prefixes.lengths() + self.suffixes.lengths() + self.wildcards.cost() + folded_lookups;
         self.remembered = lookups >= REMEMBERED_FROM;
+    }
+
+    /// Whether some test compares strings ignoring case (a value is then
+    /// lower-cased and looked up again).
+    #[inline]
+    fn has_folded(&self) -> bool {
+        !self.folded.is_empty() || !self.folded_prefixes.is_empty() || !self.folded_suffixes.is_empty()
     }
 
     /// Whether a string's hits here are worth remembering (known once finished).
@@ -236,7 +238,7 @@ impl PathIndex {
         self.prefixes.prefixes_of(text, &mut |t| hit(*t));
         self.suffixes.suffixes_of(text, &mut |t| hit(*t));
         self.wildcards.hits(text, hit);
-        if !self.folded.is_empty() || !self.folded_prefixes.is_empty() || !self.folded_suffixes.is_empty() {
+        if self.has_folded() {
             fold_case_into(text, folded);
             self.folded.get(folded.as_bytes()).iter().copied().for_each(&mut *hit);
             self.folded_prefixes.prefixes_of(folded, &mut |t| hit(*t));
