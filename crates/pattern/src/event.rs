@@ -2,15 +2,15 @@
 //! tests, each with the array elements it sits in. Everything else in the
 //! event is skipped, without being copied.
 
-use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+use crate::children::{Child, Children, NameKey};
 use crate::reader::Reader;
-use crate::value::{Leaf, pack};
+use crate::value::Leaf;
 
 /// Index of a path some rule tests.
 pub(crate) type PathId = u32;
@@ -28,51 +28,6 @@ struct TrieNode {
     path: Option<PathId>,
 }
 
-/// Up to this many field names are found by comparing each in turn, which
-/// beats hashing for the few names most objects have.
-const LINEAR_CHILDREN: usize = 16;
-
-/// The children of a trie node by field name.
-#[derive(Debug, Clone, Default)]
-struct Children {
-    /// (name, its length and first 8 bytes packed, child): the packed form
-    /// settles most comparisons, and all of names up to 8 bytes.
-    list: Vec<(Box<str>, (usize, u64), u32)>,
-    /// Built once there are more than [`LINEAR_CHILDREN`].
-    map: Option<HashMap<Box<str>, u32>>,
-}
-
-/// A name's length and first 8 bytes.
-fn packed(name: &str) -> (usize, u64) {
-    let bytes = name.as_bytes();
-    (bytes.len(), pack(&bytes[..bytes.len().min(8)]))
-}
-
-impl Children {
-    #[inline]
-    fn get(&self, name: &str) -> Option<u32> {
-        if let Some(map) = &self.map {
-            return map.get(name).copied();
-        }
-        let key = packed(name);
-        self.list
-            .iter()
-            .find(|(n, k, _)| *k == key && (key.0 <= 8 || n.as_bytes()[8..] == name.as_bytes()[8..]))
-            .map(|(_, _, child)| *child)
-    }
-
-    fn insert(&mut self, name: &str, child: u32) {
-        self.list.push((name.into(), packed(name), child));
-        if self.list.len() > LINEAR_CHILDREN {
-            self.map = Some(self.list.iter().map(|(n, _, child)| (n.clone(), *child)).collect());
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-}
-
 impl PathTrie {
     /// The id of a dotted path, added if new.
     pub(crate) fn insert(&mut self, path: &str) -> PathId {
@@ -81,8 +36,8 @@ impl PathTrie {
         }
         let mut node = 0usize;
         for name in path.split('.') {
-            node = match self.nodes[node].children.get(name) {
-                Some(child) => child as usize,
+            node = match self.nodes[node].children.get(name, NameKey::of(name)) {
+                Some(child) => child.node as usize,
                 None => {
                     let child = self.nodes.len();
                     self.nodes.push(TrieNode::default());
@@ -107,10 +62,19 @@ impl PathTrie {
     /// `{"a": {"b": 1}}` are the same field.
     #[inline]
     pub(crate) fn child(&self, node: u32, name: &str) -> Option<u32> {
-        let step = |node: u32, name: &str| self.nodes.get(node as usize).and_then(|n| n.children.get(name));
+        self.child_by_key(node, name, NameKey::of(name)).map(|child| child.node)
+    }
+
+    /// [`Self::child`], given the name's key, with the child's bit among
+    /// its siblings (0 for a name with dots, which leads further down).
+    #[inline(always)]
+    pub(crate) fn child_by_key(&self, node: u32, name: &str, key: NameKey) -> Option<Child> {
+        let step = |node: u32, name: &str| {
+            self.nodes.get(node as usize).and_then(|n| n.children.get(name, NameKey::of(name))).map(|c| c.node)
+        };
         // Names in the trie have no dots, so a dotted name never hits directly.
-        match step(node, name) {
-            None if name.contains('.') => name.split('.').try_fold(node, step),
+        match self.nodes.get(node as usize).and_then(|n| n.children.get(name, key)) {
+            None if name.contains('.') => name.split('.').try_fold(node, step).map(|node| Child { node, bit: 0 }),
             found => found,
         }
     }
@@ -334,17 +298,41 @@ impl<'e> Flattened<'e> {
         deserializer.end()
     }
 
-    /// Notes that the object whose names start at `mark` in
-    /// [`Self::names`] has a tested field leading to `node`; `false` if it
-    /// had one already.
-    pub(crate) fn note_name(&mut self, mark: usize, node: u32) -> bool {
-        if self.names[mark..].contains(&node) {
+    /// Starts noting the tested field names of an object.
+    pub(crate) fn open_object(&self) -> SeenNames {
+        SeenNames { mark: self.names.len(), bits: 0 }
+    }
+
+    /// Notes that an object has a tested field leading to `child`; `false`
+    /// if it had one already.
+    #[inline]
+    pub(crate) fn note_name(&mut self, seen: &mut SeenNames, child: Child) -> bool {
+        if child.bit != 0 {
+            let again = seen.bits & child.bit != 0;
+            seen.bits |= child.bit;
+            self.duplicate |= again;
+            return !again;
+        }
+        if self.names[seen.mark..].contains(&child.node) {
             self.duplicate = true;
             return false;
         }
-        self.names.push(node);
+        self.names.push(child.node);
         true
     }
+
+    /// Ends an object begun with [`Self::open_object`].
+    pub(crate) fn close_object(&mut self, seen: SeenNames) {
+        self.names.truncate(seen.mark);
+    }
+}
+
+/// The tested field names of one object being read: the children with a
+/// bit among their siblings as bits, the others (see [`Child::bit`]) in
+/// [`Flattened::names`] from `mark` on.
+pub(crate) struct SeenNames {
+    mark: usize,
+    bits: u64,
 }
 
 /// Reads the value at one trie node from a JSON stream.
@@ -421,21 +409,21 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(());
         }
-        let mark = flat.names.len();
+        let mut seen = flat.open_object();
         while let Some(found) = map.next_key_seed(ChildOf { trie, node })? {
             match found {
                 Some(child) => {
-                    if !flat.note_name(mark, child) {
+                    if !flat.note_name(&mut seen, child) {
                         return Err(serde::de::Error::custom("a field name given twice"));
                     }
-                    map.next_value_seed(Node { trie, node: child, flat: &mut *flat, frame, top: false })?
+                    map.next_value_seed(Node { trie, node: child.node, flat: &mut *flat, frame, top: false })?
                 }
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        flat.names.truncate(mark);
+        flat.close_object(seen);
         Ok(())
     }
 
@@ -468,22 +456,22 @@ struct ChildOf<'t> {
 }
 
 impl<'de> DeserializeSeed<'de> for ChildOf<'_> {
-    type Value = Option<u32>;
+    type Value = Option<Child>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<u32>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Child>, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
 impl Visitor<'_> for ChildOf<'_> {
-    type Value = Option<u32>;
+    type Value = Option<Child>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a field name")
     }
 
-    fn visit_str<E>(self, name: &str) -> Result<Option<u32>, E> {
-        Ok(self.trie.child(self.node, name))
+    fn visit_str<E>(self, name: &str) -> Result<Option<Child>, E> {
+        Ok(self.trie.child_by_key(self.node, name, NameKey::of(name)))
     }
 }
 

@@ -24,6 +24,7 @@
 mod affixes;
 mod ast;
 mod checks;
+mod children;
 mod cidr;
 mod error;
 mod event;

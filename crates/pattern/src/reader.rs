@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+use crate::children::NameKey;
 use crate::event::{Flattened, FrameId, PathTrie};
 use crate::value::Leaf;
 
@@ -170,28 +171,29 @@ impl<'e> Reader<'e> {
             return Ok(());
         }
         // A tested name given twice is left to serde_json (see `Flattened::from_json`).
-        let mark = flat.names.len();
+        let mut seen = flat.open_object();
         loop {
             if self.whitespace() != b'"' {
                 return Err(GiveUp);
             }
+            let start = self.at + 1;
             let name = self.string()?;
             self.expect(b':')?;
             let child = match target {
-                Target::Node(node) => trie.child(node, name).map_or(Target::Skip, Target::Node),
+                Target::Node(node) => match trie.child_by_key(node, name, NameKey::at(self.bytes(), start, name.len()))
+                {
+                    Some(child) if !flat.note_name(&mut seen, child) => return Err(GiveUp),
+                    Some(child) => Target::Node(child.node),
+                    None => Target::Skip,
+                },
                 Target::Skip => Target::Skip,
             };
-            if let Target::Node(child) = child
-                && !flat.note_name(mark, child)
-            {
-                return Err(GiveUp);
-            }
             self.value(trie, child, frame, flat, depth + 1)?;
             match self.whitespace() {
                 b',' => self.at += 1,
                 b'}' => {
                     self.at += 1;
-                    flat.names.truncate(mark);
+                    flat.close_object(seen);
                     return Ok(());
                 }
                 _ => return Err(GiveUp),
