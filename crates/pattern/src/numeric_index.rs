@@ -19,6 +19,8 @@ const MAX_BUCKETS: usize = 1 << 16;
 /// Ranges with their payloads, and the structures built from them.
 #[derive(Debug, Clone)]
 pub(crate) struct NumericIndex<T> {
+    /// The distinct endpoints in order, then a NaN: reading one past the
+    /// last then compares false with any number, so no lookup checks the end.
     bounds: Vec<f64>,
     buckets: Buckets,
     /// Per region, the payloads of the narrow ranges covering it:
@@ -36,19 +38,25 @@ pub(crate) struct NumericIndex<T> {
 
 /// Evenly spaced buckets from the lowest endpoint to the highest, each with
 /// the endpoints falling in it: a number's position among the endpoints is
-/// searched for only within its bucket.
+/// searched for only within its bucket. There are about twice as many
+/// buckets as endpoints, so most hold at most one, and a number's position
+/// is then found with one comparison instead of a search.
 #[derive(Debug, Clone)]
 struct Buckets {
     low: f64,
     /// Buckets per unit; 0 when the endpoints do not span a finite width.
     scale: f64,
-    /// `first[b]`: how many endpoints fall in buckets before `b`.
+    /// `first[b]`: how many endpoints fall in buckets before `b`, with
+    /// [`CROWDED`] set if bucket `b` holds more than one.
     first: Vec<u32>,
 }
 
+/// The flag of a bucket holding more than one endpoint.
+const CROWDED: u32 = 1 << 31;
+
 impl Buckets {
     fn new(bounds: &[f64]) -> Self {
-        let count = bounds.len().next_power_of_two().clamp(1, MAX_BUCKETS);
+        let count = (2 * bounds.len()).next_power_of_two().clamp(1, MAX_BUCKETS);
         let (low, high) = (bounds.first().copied().unwrap_or(0.0), bounds.last().copied().unwrap_or(0.0));
         let scale = count as f64 / (high - low);
         let scale = if high > low && scale.is_finite() { scale } else { 0.0 };
@@ -57,8 +65,12 @@ impl Buckets {
             let bucket = buckets.of(bound);
             buckets.first[bucket + 1] += 1;
         }
+        let crowded: Vec<bool> = buckets.first[1..].iter().map(|&n| n > 1).collect();
         for b in 1..buckets.first.len() {
             buckets.first[b] += buckets.first[b - 1];
+        }
+        for (first, crowded) in buckets.first.iter_mut().zip(crowded) {
+            *first |= if crowded { CROWDED } else { 0 };
         }
         buckets
     }
@@ -67,6 +79,7 @@ impl Buckets {
     /// later bucket (float subtraction, multiplication and the saturating
     /// cast all keep order), so the endpoints before a number's bucket are
     /// all below it and those after all above.
+    #[inline]
     fn of(&self, x: f64) -> usize {
         (((x - self.low) * self.scale) as usize).min(self.first.len() - 2)
     }
@@ -81,6 +94,7 @@ impl<T: Copy> NumericIndex<T> {
         bounds.dedup();
         let regions = 2 * bounds.len() + 1;
         let buckets = Buckets::new(&bounds);
+        bounds.push(f64::NAN);
         let mut index = Self {
             bounds,
             buckets,
@@ -130,9 +144,17 @@ impl<T: Copy> NumericIndex<T> {
     }
 
     /// The position of a number among the endpoints: how many are below it.
+    #[inline]
     fn position(&self, value: f64) -> usize {
         let bucket = self.buckets.of(value);
-        let (from, to) = (self.buckets.first[bucket] as usize, self.buckets.first[bucket + 1] as usize);
+        let first = self.buckets.first[bucket];
+        let from = (first & !CROWDED) as usize;
+        if first & CROWDED == 0 {
+            // At most one endpoint in the bucket: if none, the one read is
+            // past it (above the value) or the NaN after the last.
+            return from + usize::from(self.bounds[from] < value);
+        }
+        let to = (self.buckets.first[bucket + 1] & !CROWDED) as usize;
         from + self.bounds[from..to].partition_point(|b| *b < value)
     }
 
@@ -149,7 +171,7 @@ impl<T: Copy> NumericIndex<T> {
             return;
         }
         let position = self.position(x);
-        let region = if self.bounds.get(position) == Some(&x) { 2 * position + 1 } else { 2 * position };
+        let region = 2 * position + usize::from(self.bounds[position] == x);
         self.listed[self.starts[region] as usize..self.starts[region + 1] as usize].iter().copied().for_each(&mut *hit);
         if self.nodes.is_empty() {
             return;

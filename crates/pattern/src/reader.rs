@@ -331,7 +331,9 @@ impl<'e> Reader<'e> {
         let power = POW10.get(exponent.unsigned_abs() as usize).ok_or(GiveUp)?;
         let magnitude = significand as f64;
         let magnitude = if exponent >= 0 { magnitude * power } else { magnitude / power };
-        Ok(if self.bytes()[start] == b'-' { -magnitude } else { magnitude })
+        // The sign bit set without a branch: coordinates alternate in sign.
+        let negative = u64::from(self.bytes()[start] == b'-') << 63;
+        Ok(f64::from_bits(magnitude.to_bits() | negative))
     }
 }
 
