@@ -59,6 +59,18 @@ impl NameKey {
         }
     }
 
+    /// Whether the name (whose key this is) has a dot: from the key's
+    /// words for names of up to 16 bytes (most field names), without a
+    /// search through the bytes.
+    #[inline(always)]
+    pub(crate) fn has_dot(self, name: &str) -> bool {
+        if self.len > 16 {
+            return name.contains('.');
+        }
+        // The bytes past the name are zero in the key, and zero is no dot.
+        has_byte(self.first, b'.') || has_byte(self.second, b'.')
+    }
+
     /// Whether two keys are the same, without a branch per field.
     #[inline(always)]
     fn same(self, other: Self) -> bool {
@@ -71,6 +83,14 @@ impl NameKey {
         let mixed = self.first ^ self.second.rotate_left(29) ^ (self.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (mixed.wrapping_mul(seed) >> shift) as usize
     }
+}
+
+/// Whether any byte of a word is `byte`.
+#[inline(always)]
+fn has_byte(word: u64, byte: u8) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let zeroed = word ^ (ONES * u64::from(byte));
+    zeroed.wrapping_sub(ONES) & !zeroed & (ONES << 7) != 0
 }
 
 /// A mask of the lowest `n` bytes of a word (all 8 from 8 on).
@@ -269,6 +289,17 @@ mod tests {
         for name in ["type", "MAPBLKLOT", "firstCoordinatesOfMany", "properties", "", "t"] {
             let start = text.find(&format!("\"{name}\":")).expect("in the text") + 1;
             assert_eq!(NameKey::at(text.as_bytes(), start, name.len()), NameKey::of(name), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn a_dot_is_found_anywhere_in_a_name() {
+        for name in ["a.b", ".", "abcdefgh.", "abcdefghijklmno.", "abcdefghijklmnopq.r", "é.", "x".repeat(40).as_str()]
+        {
+            assert_eq!(NameKey::of(name).has_dot(name), name.contains('.'), "{name}");
+        }
+        for name in ["", "a", "abcdefgh", "abcdefghijklmnop", "\u{2e2e}", "é", "\0", "\u{ae}", "-/-/-/-/-/-/-/-/"] {
+            assert!(!NameKey::of(name).has_dot(name), "{name}");
         }
     }
 

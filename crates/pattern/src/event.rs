@@ -74,7 +74,7 @@ impl PathTrie {
         };
         // Names in the trie have no dots, so a dotted name never hits directly.
         match self.nodes.get(node as usize).and_then(|n| n.children.get(name, key)) {
-            None if name.contains('.') => name.split('.').try_fold(node, step).map(|node| Child { node, bit: 0 }),
+            None if key.has_dot(name) => name.split('.').try_fold(node, step).map(|node| Child { node, bit: 0 }),
             found => found,
         }
     }
