@@ -223,6 +223,10 @@ impl PathIndex {
                 if let Some(ranges) = &self.range_index {
                     ranges.stab(*n, hit);
                 }
+                // Hashing costs even a lookup in an empty map.
+                if self.numbers.is_empty() {
+                    return;
+                }
                 self.numbers.get(&number_key(*n)).map_or(&[], Refs::as_slice)
             }
             Leaf::Bool(true) => &self.trues,
