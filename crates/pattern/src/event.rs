@@ -305,7 +305,7 @@ impl<'e> Flattened<'e> {
 
     /// Notes that an object has a tested field leading to `child`; `false`
     /// if it had one already.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn note_name(&mut self, seen: &mut SeenNames, child: Child) -> bool {
         if child.bit != 0 {
             let again = seen.bits & child.bit != 0;

@@ -19,13 +19,16 @@ const MAX_BUCKETS: usize = 1 << 16;
 /// Ranges with their payloads, and the structures built from them.
 #[derive(Debug, Clone)]
 pub(crate) struct NumericIndex<T> {
-    /// The distinct endpoints in order, then a NaN: reading one past the
-    /// last then compares false with any number, so no lookup checks the end.
-    bounds: Vec<f64>,
+    /// The distinct endpoints in order, then one with a NaN: reading one
+    /// past the last then compares false with any number, so no lookup
+    /// checks the end. Each holds where the lists of the regions just below
+    /// and at it start, so that a lookup finds its region's list in the
+    /// endpoint it compared with (and the next, which usually shares its
+    /// cache line).
+    endpoints: Vec<Endpoint>,
     buckets: Buckets,
-    /// Per region, the payloads of the narrow ranges covering it:
-    /// `listed[starts[r]..starts[r + 1]]`.
-    starts: Vec<u32>,
+    /// The payloads of the narrow ranges covering each region, region
+    /// after region.
     listed: Vec<T>,
     /// Per segment tree node, the payloads of the wide ranges covering it:
     /// `tree[nodes[n]..nodes[n + 1]]`, side by side in one array (a lookup
@@ -34,6 +37,16 @@ pub(crate) struct NumericIndex<T> {
     nodes: Vec<u32>,
     tree: Vec<T>,
     regions: usize,
+}
+
+/// An endpoint of the ranges, and where in [`NumericIndex::listed`] the
+/// payloads of region `2p` (the numbers between it and the endpoint before,
+/// for the `p`th endpoint) and region `2p + 1` (the endpoint itself) start.
+#[derive(Debug, Clone, Copy)]
+struct Endpoint {
+    value: f64,
+    below: u32,
+    at: u32,
 }
 
 /// Evenly spaced buckets from the lowest endpoint to the highest, each with
@@ -81,7 +94,8 @@ impl Buckets {
     /// all below it and those after all above.
     #[inline]
     fn of(&self, x: f64) -> usize {
-        (((x - self.low) * self.scale) as usize).min(self.first.len() - 2)
+        // Clamped first, the cast needs no saturating of its own.
+        ((x - self.low) * self.scale).clamp(0.0, (self.first.len() - 2) as f64) as usize
     }
 }
 
@@ -95,10 +109,10 @@ impl<T: Copy> NumericIndex<T> {
         let regions = 2 * bounds.len() + 1;
         let buckets = Buckets::new(&bounds);
         bounds.push(f64::NAN);
+        let mut starts = vec![0u32; regions + 1];
         let mut index = Self {
-            bounds,
+            endpoints: bounds.iter().map(|&value| Endpoint { value, below: 0, at: 0 }).collect(),
             buckets,
-            starts: vec![0; regions + 1],
             listed: Vec::new(),
             nodes: Vec::new(),
             tree: Vec::new(),
@@ -108,14 +122,17 @@ impl<T: Copy> NumericIndex<T> {
         let narrow = |&(low, high): &(usize, usize)| low <= high && high - low < NARROW;
         for &(low, high) in spans.iter().filter(|span| narrow(span)) {
             for region in low..=high {
-                index.starts[region + 1] += 1;
+                starts[region + 1] += 1;
             }
         }
-        for r in 1..index.starts.len() {
-            index.starts[r] += index.starts[r - 1];
+        for r in 1..starts.len() {
+            starts[r] += starts[r - 1];
         }
-        let mut cursor = index.starts.clone();
-        let mut listed = vec![None; index.starts[regions] as usize];
+        for (p, endpoint) in index.endpoints.iter_mut().enumerate() {
+            (endpoint.below, endpoint.at) = (starts[2 * p], starts[2 * p + 1]);
+        }
+        let mut cursor = starts.clone();
+        let mut listed = vec![None; starts[regions] as usize];
         let mut tree: Vec<Vec<T>> = Vec::new();
         for (&(low, high), (_, payload)) in spans.iter().zip(ranges) {
             if narrow(&(low, high)) {
@@ -152,10 +169,10 @@ impl<T: Copy> NumericIndex<T> {
         if first & CROWDED == 0 {
             // At most one endpoint in the bucket: if none, the one read is
             // past it (above the value) or the NaN after the last.
-            return from + usize::from(self.bounds[from] < value);
+            return from + usize::from(self.endpoints[from].value < value);
         }
         let to = (self.buckets.first[bucket + 1] & !CROWDED) as usize;
-        from + self.bounds[from..to].partition_point(|b| *b < value)
+        from + self.endpoints[from..to].partition_point(|e| e.value < value)
     }
 
     /// The regions a range covers, or `None` for an empty range.
@@ -171,8 +188,14 @@ impl<T: Copy> NumericIndex<T> {
             return;
         }
         let position = self.position(x);
-        let region = 2 * position + usize::from(self.bounds[position] == x);
-        self.listed[self.starts[region] as usize..self.starts[region + 1] as usize].iter().copied().for_each(&mut *hit);
+        let endpoint = &self.endpoints[position];
+        let (region, start, end) = if endpoint.value == x {
+            // Only the NaN after the last endpoint has no next, and it equals nothing.
+            (2 * position + 1, endpoint.at, self.endpoints[position + 1].below)
+        } else {
+            (2 * position, endpoint.below, endpoint.at)
+        };
+        self.listed[start as usize..end as usize].iter().copied().for_each(&mut *hit);
         if self.nodes.is_empty() {
             return;
         }
