@@ -8,15 +8,53 @@ const MAX_STARS: usize = 5;
 
 /// A parsed wildcard: the literal runs between its stars, held in one piece
 /// of text (with many rules a wildcard to try is rarely cached, and each
-/// separate run would cost a trip to memory).
+/// separate run would cost a trip to memory), in the wildcard itself when
+/// short.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Wildcard {
     /// The literal runs, one after another.
-    text: Box<str>,
+    text: Text,
     /// Where each run ends in `text`. A pattern starting (ending) with `*`
     /// has an empty first (last) run; one run means no star at all.
     ends: [u32; MAX_STARS + 1],
     runs: u8,
+}
+
+/// The most bytes of runs held in a wildcard itself.
+const INLINE: usize = 22;
+
+/// The text of a wildcard's runs: most are a few characters, held inline so
+/// that trying a wildcard reads nothing but the wildcard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Text {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+impl Text {
+    fn new(text: &str) -> Self {
+        let mut bytes = [0; INLINE];
+        match bytes.get_mut(..text.len()) {
+            Some(inline) => {
+                inline.copy_from_slice(text.as_bytes());
+                Self::Inline { len: text.len() as u8, bytes }
+            }
+            None => Self::Heap(text.into()),
+        }
+    }
+
+    #[inline]
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Self::Heap(text) => text.as_bytes(),
+        }
+    }
+
+    /// Bytes `range` as text: the runs' ends are character boundaries.
+    fn slice(&self, range: std::ops::Range<usize>) -> &str {
+        std::str::from_utf8(&self.as_bytes()[range]).unwrap_or_default()
+    }
 }
 
 impl Wildcard {
@@ -54,7 +92,7 @@ impl Wildcard {
             joined.push_str(run);
             *end = u32::try_from(joined.len()).map_err(|_| PatternError::new("Event pattern is too long"))?;
         }
-        Ok(Self { text: joined.into(), ends, runs: runs.len() as u8 })
+        Ok(Self { text: Text::new(&joined), ends, runs: runs.len() as u8 })
     }
 
     /// Literal run `i`.
@@ -65,12 +103,13 @@ impl Wildcard {
 
     /// The literal text every match starts with (empty if it starts with `*`).
     pub(crate) fn leading(&self) -> &str {
-        &self.text[..self.ends[0] as usize]
+        self.text.slice(0..self.ends[0] as usize)
     }
 
     /// The literal text every match ends with (empty if it ends with `*`).
     pub(crate) fn trailing(&self) -> &str {
-        if self.runs < 2 { "" } else { &self.text[self.ends[self.runs as usize - 2] as usize..] }
+        let end = self.text.as_bytes().len();
+        if self.runs < 2 { "" } else { self.text.slice(self.ends[self.runs as usize - 2] as usize..end) }
     }
 
     /// Whether a string matches.
@@ -142,6 +181,17 @@ mod tests {
         assert_eq!(ends("143*"), ("143".into(), "".into()));
         assert_eq!(ends("abc"), ("abc".into(), "".into()), "no star: all leading");
         assert_eq!(ends(r"é\**\*x"), ("é*".into(), "*x".into()), "escaped stars are literal");
+    }
+
+    #[test]
+    fn long_wildcards_match_as_short_ones() {
+        let long = format!("{}*{}", "a".repeat(30), "é".repeat(20));
+        let wildcard = Wildcard::parse(&long).expect("valid");
+        assert!(matches!(wildcard.text, Text::Heap(_)));
+        assert!(wildcard.matches(&format!("{}-{}", "a".repeat(30), "é".repeat(20))));
+        assert!(!wildcard.matches(&format!("{}-{}", "a".repeat(29), "é".repeat(20))));
+        assert_eq!(wildcard.trailing(), "é".repeat(20));
+        assert!(matches!(Wildcard::parse("2*0*1*7").expect("valid").text, Text::Inline { .. }));
     }
 
     #[test]
