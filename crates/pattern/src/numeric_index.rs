@@ -2,11 +2,15 @@
 //!
 //! The ranges' distinct endpoints cut the number line into regions (each
 //! endpoint itself, and the open intervals between). A number's region is
-//! found through a table of evenly spaced buckets (so usually without a
-//! binary search over all endpoints). Ranges spanning few regions are listed
-//! in each region they cover, so a lookup reads one list; wider ones sit in a
-//! segment tree, stored in O(log n) nodes each, so that a few wide ranges
-//! cannot blow the lists up. A lookup costs O(log n + hits) at worst.
+//! found through a table of evenly spaced buckets, about twice as many as
+//! endpoints: a bucket holding at most one endpoint (nearly all) says where
+//! the lists of its numbers' regions are, so a lookup reads one bucket and
+//! one list (with many rules, each array a lookup reads is a cache miss);
+//! the numbers of a bucket holding more are searched for among its
+//! endpoints. Ranges spanning few regions are listed in each region they
+//! cover; wider ones sit in a segment tree, stored in O(log n) nodes each,
+//! so that a few wide ranges cannot blow the lists up. A lookup costs
+//! O(log n + hits) at worst.
 
 use crate::ast::Range;
 
@@ -27,6 +31,8 @@ pub(crate) struct NumericIndex<T> {
     /// cache line).
     endpoints: Vec<Endpoint>,
     buckets: Buckets,
+    /// Per bucket, what a number in it needs (see [`Direct`]).
+    direct: Vec<Direct>,
     /// The payloads of the narrow ranges covering each region, region
     /// after region.
     listed: Vec<T>,
@@ -48,6 +54,21 @@ struct Endpoint {
     below: u32,
     at: u32,
 }
+
+/// A bucket's endpoint, if it has one, and where the lists of the regions
+/// its numbers can be in start: below the endpoint, at it, above it (or, for
+/// a bucket without one, the one region of its numbers, as if above a NaN)
+/// and the end of the last. A number in a bucket holding at most one
+/// endpoint (nearly all) is then found by reading this entry and its list.
+#[derive(Debug, Clone, Copy)]
+struct Direct {
+    value: f64,
+    starts: [u32; 4],
+}
+
+/// `starts[0]` of a bucket holding more than one endpoint: its numbers are
+/// searched for among the endpoints.
+const SEARCH: u32 = u32::MAX;
 
 /// Evenly spaced buckets from the lowest endpoint to the highest, each with
 /// the endpoints falling in it: a number's position among the endpoints is
@@ -114,6 +135,7 @@ impl<T: Copy> NumericIndex<T> {
         let mut index = Self {
             endpoints: bounds.iter().map(|&value| Endpoint { value, below: 0, at: 0 }).collect(),
             buckets,
+            direct: Vec::new(),
             listed: Vec::new(),
             nodes: Vec::new(),
             tree: Vec::new(),
@@ -132,6 +154,23 @@ impl<T: Copy> NumericIndex<T> {
         for (p, endpoint) in index.endpoints.iter_mut().enumerate() {
             (endpoint.below, endpoint.at) = (starts[2 * p], starts[2 * p + 1]);
         }
+        index.direct = index
+            .buckets
+            .first
+            .windows(2)
+            .map(|pair| {
+                let (from, to) = ((pair[0] & !CROWDED) as usize, (pair[1] & !CROWDED) as usize);
+                let region = 2 * from;
+                match to - from {
+                    0 => Direct { value: f64::NAN, starts: [0, 0, starts[region], starts[region + 1]] },
+                    1 => Direct {
+                        value: bounds[from],
+                        starts: [starts[region], starts[region + 1], starts[region + 2], starts[region + 3]],
+                    },
+                    _ => Direct { value: f64::NAN, starts: [SEARCH, 0, 0, 0] },
+                }
+            })
+            .collect();
         let mut cursor = starts.clone();
         let mut listed = vec![None; starts[regions] as usize];
         let mut tree: Vec<Vec<T>> = Vec::new();
@@ -186,6 +225,15 @@ impl<T: Copy> NumericIndex<T> {
     /// Calls `hit` with the payload of every range holding `x`.
     pub(crate) fn stab(&self, x: f64, hit: &mut impl FnMut(T)) {
         if x.is_nan() {
+            return;
+        }
+        let direct = &self.direct[self.buckets.of(x)];
+        if direct.starts[0] != SEARCH && self.nodes.is_empty() {
+            // Below, at or above the bucket's endpoint: 0, 1 or 2 (2 also
+            // when there is none: nothing compares with a NaN).
+            let k = 2 - 2 * usize::from(x < direct.value) - usize::from(x == direct.value);
+            let (start, end) = (direct.starts[k], direct.starts[k + 1]);
+            self.listed[start as usize..end as usize].iter().copied().for_each(&mut *hit);
             return;
         }
         let position = self.position(x);
