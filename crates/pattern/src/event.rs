@@ -121,8 +121,9 @@ pub(crate) struct Flattened<'e> {
     arrays: u32,
     /// Whether some leaf sits in an array.
     in_arrays: bool,
-    /// The nodes of the tested field names of the objects being read, to
-    /// find a name given twice in one object (see [`Self::from_json`]).
+    /// The nodes of the tested field names without a bit of their own (see
+    /// [`SeenNames`]) of the objects being read, to find a name given twice
+    /// in one object (see [`Self::from_json`]).
     pub(crate) names: Vec<u32>,
     /// Reading the text found a tested field name given twice in one object.
     pub(crate) duplicate: bool,

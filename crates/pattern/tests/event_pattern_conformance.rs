@@ -158,3 +158,31 @@ fn a_field_name_given_twice_keeps_its_last_value() {
         assert_eq!(matcher.matching_rules_json(event).expect("JSON"), expected, "{event}");
     }
 }
+
+/// The same past the 64th tested name of an object (those have no bit of
+/// their own), and for a name with dots, which leads further down.
+#[test]
+fn a_field_name_given_twice_keeps_its_last_value_among_many_and_dotted() {
+    let mut matcher = Matcher::new();
+    for i in 0..70 {
+        matcher
+            .add_rule(format!("f{i}"), Pattern::parse(&format!(r#"{{"detail": {{"f{i}": ["a"]}}}}"#)).expect("valid"));
+    }
+    matcher.add_rule("dotted".to_string(), Pattern::parse(r#"{"detail": {"x": {"y": ["a"]}}}"#).expect("valid"));
+    fn sorted(ids: Vec<&String>) -> Vec<&str> {
+        let mut ids: Vec<&str> = ids.into_iter().map(String::as_str).collect();
+        ids.sort();
+        ids
+    }
+    for (event, expected) in [
+        (r#"{"detail": {"f69": "a", "f69": "b"}}"#, vec![]),
+        (r#"{"detail": {"f69": "b", "f69": "a", "f3": "a"}}"#, vec!["f3", "f69"]),
+        (r#"{"detail": {"f3": "a", "f69": "a", "f3": "b"}}"#, vec!["f69"]),
+        (r#"{"detail": {"x.y": "a", "x.y": "b"}}"#, vec![]),
+        (r#"{"detail": {"x.y": "b", "x.y": "a"}}"#, vec!["dotted"]),
+    ] {
+        let value: serde_json::Value = serde_json::from_str(event).expect("JSON");
+        assert_eq!(sorted(matcher.matching_rules(&value)), expected, "{event}");
+        assert_eq!(sorted(matcher.matching_rules_json(event).expect("JSON")), expected, "{event}");
+    }
+}
