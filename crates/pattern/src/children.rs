@@ -160,7 +160,14 @@ impl Children {
 
     /// Adds a child (whose name is not there yet).
     pub(crate) fn insert(&mut self, name: &str, node: u32) {
+        let rank = self.names.len() as u32;
         self.names.push((name.into(), node));
+        // Names that needed a map still do: add to it rather than build it
+        // anew (a node can have thousands of children).
+        if let Lookup::Map(map) = &mut self.lookup {
+            map.insert(name.into(), rank);
+            return;
+        }
         self.lookup = self.table().unwrap_or_else(|| {
             Lookup::Map(self.names.iter().enumerate().map(|(rank, (name, _))| (name.clone(), rank as u32)).collect())
         });
