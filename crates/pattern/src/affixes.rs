@@ -7,7 +7,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::text_map::{Refs, TextMap, push_ref};
-use crate::value::pack;
+use crate::value::{low_bytes, pack};
 
 /// Affixes of one length.
 #[derive(Debug, Clone)]
@@ -28,11 +28,6 @@ impl<T> Default for Affixes<T> {
     fn default() -> Self {
         Self { by_length: Vec::new() }
     }
-}
-
-/// The low `len` bytes of a packed word (`len` at most 8).
-fn low_bytes(word: u64, len: usize) -> u64 {
-    if len >= 8 { word } else { word & ((1u64 << (8 * len)) - 1) }
 }
 
 impl<T> Affixes<T> {

@@ -15,7 +15,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::value::pack;
+use crate::value::{bytes_equal_to, low_bytes, pack};
 
 /// Tables have at most this many slots (a larger one would rarely be cached).
 const MAX_SLOTS: usize = 1 << 10;
@@ -51,8 +51,8 @@ impl NameKey {
                 let (first, second) = chunk.split_at(8);
                 let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or_default());
                 // `pack` puts the first byte lowest, as a little-endian load does.
-                let first = word(first) & low_bytes(len);
-                let second = word(second) & low_bytes(len.saturating_sub(8));
+                let first = low_bytes(word(first), len);
+                let second = low_bytes(word(second), len.saturating_sub(8));
                 Self { len, first, second }
             }
             None => Self::of(std::str::from_utf8(&bytes[start..start + len]).unwrap_or_default()),
@@ -68,7 +68,7 @@ impl NameKey {
             return name.contains('.');
         }
         // The bytes past the name are zero in the key, and zero is no dot.
-        has_byte(self.first, b'.') || has_byte(self.second, b'.')
+        bytes_equal_to(self.first, b'.') | bytes_equal_to(self.second, b'.') != 0
     }
 
     /// Whether two keys are the same, without a branch per field.
@@ -83,20 +83,6 @@ impl NameKey {
         let mixed = self.first ^ self.second.rotate_left(29) ^ (self.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (mixed.wrapping_mul(seed) >> shift) as usize
     }
-}
-
-/// Whether any byte of a word is `byte`.
-#[inline(always)]
-fn has_byte(word: u64, byte: u8) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let zeroed = word ^ (ONES * u64::from(byte));
-    zeroed.wrapping_sub(ONES) & !zeroed & (ONES << 7) != 0
-}
-
-/// A mask of the lowest `n` bytes of a word (all 8 from 8 on).
-#[inline(always)]
-fn low_bytes(n: usize) -> u64 {
-    if n >= 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 }
 }
 
 /// A child found by name.

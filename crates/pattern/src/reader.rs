@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use crate::children::NameKey;
 use crate::event::{Flattened, FrameId, PathTrie};
-use crate::value::Leaf;
+use crate::value::{Leaf, bytes_equal_to};
 
 /// The reader gave up: the event needs serde_json.
 #[derive(Debug)]
@@ -378,12 +378,8 @@ fn eight_digits(word: u64) -> u64 {
 /// (the bytes a string scan stops at). A byte of 0x80 or more never counts.
 fn has_special(word: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
-    let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    quote | backslash | control != 0
+    let control = word.wrapping_sub(ONES * 0x20) & !word & (ONES << 7);
+    bytes_equal_to(word, b'"') | bytes_equal_to(word, b'\\') | control != 0
 }
 
 #[cfg(test)]

@@ -10,10 +10,10 @@ pub(crate) fn number_key(number: f64) -> u64 {
 
 /// Up to 8 bytes as a number, to compare short strings of a known length
 /// without a call to `memcmp`: strings of one length pack distinctly.
-/// Bytes past the 8th are left out.
-/// The first byte goes lowest, as a little-endian load puts it. A short
-/// string is read in at most three loads, not a loop over its bytes (whose
-/// varying length the processor mispredicts).
+/// Bytes past the 8th are left out; the first byte goes lowest, as a
+/// little-endian load puts it. A short string is read in at most three
+/// loads, not a loop over its bytes (whose varying length the processor
+/// mispredicts).
 #[inline]
 pub(crate) fn pack(bytes: &[u8]) -> u64 {
     let len = bytes.len();
@@ -32,6 +32,22 @@ pub(crate) fn pack(bytes: &[u8]) -> u64 {
             u64::from(*first) | u64::from(middle) << (8 * (len / 2)) | u64::from(last) << (8 * (len - 1))
         }
     }
+}
+
+/// The low `len` bytes of a word (all of it from 8 on): a packed prefix of
+/// `len` bytes, or the bytes of a name from a load that read past its end.
+#[inline(always)]
+pub(crate) fn low_bytes(word: u64, len: usize) -> u64 {
+    if len >= 8 { word } else { word & ((1u64 << (8 * len)) - 1) }
+}
+
+/// Non-zero if and only if some byte of `word` is `byte` (the high bit of
+/// the first such byte is set): eight bytes compared in a few operations.
+#[inline(always)]
+pub(crate) fn bytes_equal_to(word: u64, byte: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let zeroed = word ^ (ONES * u64::from(byte));
+    zeroed.wrapping_sub(ONES) & !zeroed & (ONES << 7)
 }
 
 /// A value an exact match compares with.
@@ -163,11 +179,6 @@ mod tests {
             }
         }
     }
-}
-
-#[cfg(test)]
-mod pack_tests {
-    use super::pack;
 
     #[test]
     fn packs_every_length_as_a_little_endian_load_of_the_bytes_would() {

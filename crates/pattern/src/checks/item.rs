@@ -2,7 +2,7 @@
 //! of items is rarely cached, and each cache line it spans, or pointer it
 //! holds, is one more trip to memory on a check.
 
-use crate::ast::{AnythingBut, Condition, Range};
+use crate::ast::{AnythingBut, Bound, Condition, Range};
 use crate::event::PathId;
 use crate::value::{Leaf, Scalar, folded_eq};
 
@@ -17,7 +17,9 @@ pub(super) enum Item {
     /// A condition on strings whose text is held here (see [`InlineText`]).
     Text(InlineText),
     /// A numeric range, `bounds` saying which bounds there are and which
-    /// are inclusive (see [`InlineRange`]).
+    /// are inclusive (see [`InlineRange`]). Fields of the variant rather
+    /// than an `InlineRange`, so that the tag shares `bounds`' word and the
+    /// item stays 24 bytes.
     Numeric { lower: f64, upper: f64, bounds: u8 },
     /// Any other condition, out of line: they are rarer, and larger.
     Condition(Box<Condition>),
@@ -78,20 +80,20 @@ impl InlineRange {
         Item::Numeric { lower: self.lower, upper: self.upper, bounds: self.bounds }
     }
 
-    /// As [`Range::contains`].
+    /// The range it packs.
+    fn range(self) -> Range {
+        let bound = |has: u8, inclusive: u8, value: f64| {
+            (self.bounds & has != 0).then_some(Bound { value, inclusive: self.bounds & inclusive != 0 })
+        };
+        Range {
+            lower: bound(HAS_LOWER, LOWER_INCLUSIVE, self.lower),
+            upper: bound(HAS_UPPER, UPPER_INCLUSIVE, self.upper),
+        }
+    }
+
     #[inline]
     fn contains(self, x: f64) -> bool {
-        let above = match self.bounds & (HAS_LOWER | LOWER_INCLUSIVE) {
-            0 | LOWER_INCLUSIVE => true,
-            HAS_LOWER => x > self.lower,
-            _ => x >= self.lower,
-        };
-        let below = match self.bounds & (HAS_UPPER | UPPER_INCLUSIVE) {
-            0 | UPPER_INCLUSIVE => true,
-            HAS_UPPER => x < self.upper,
-            _ => x <= self.upper,
-        };
-        above && below
+        self.range().contains(x)
     }
 }
 
